@@ -1,0 +1,36 @@
+"""The text of a new store: the contract's defaults, with comments that explain them."""
+
+from __future__ import annotations
+
+DEFAULT_STORE = """\
+# modelboard backlog. Edit it by hand or with `modelboard`; comments and layout are kept.
+# Keep notes about an item inside its [items.ID] table: a comment directly above a
+# header belongs to that item and goes when the item is deleted.
+version = 1
+
+[board]
+name = "Model backlog"
+stages = ["proposed", "ready", "building", "deployed", "retired"]  # columns, left to right
+kinds = ["new", "revision", "deployment"]
+review_days = 14                  # not reviewed for this many days = stale
+
+[board.review_days_by_stage]      # per-stage overrides; 0 = never stale
+retired = 0
+
+# The priority is the weighted mean of the criteria, 0-100; every score is 1-5.
+[scoring.criteria.value]
+label = "Business value"
+weight = 3
+
+[scoring.criteria.feasibility]
+label = "Feasibility"
+weight = 2
+
+[scoring.criteria.effort]
+label = "Resources needed"
+weight = 2
+higher_is_worse = true            # 5 = needs the most, so it lowers the priority
+
+[template]
+required = ["description", "benefit", "resources"]  # blank ones mark an item incomplete
+"""

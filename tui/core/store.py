@@ -1,0 +1,238 @@
+"""The only module that reads or writes the store file.
+
+Reading uses `tomllib` (fast, plain objects); saving splices only the changed item tables
+with tomlkit (see `splice`). Every save locks the sidecar, re-reads the file and compares it
+with what was read; when someone else changed it meanwhile, the change is rebased on theirs
+(see `merge`), and a real conflict stops the save with nothing written.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import stat
+import time
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tui.core.atomic import locked, write_atomically
+from tui.core.backups import keep_backup
+from tui.core.defaults import DEFAULT_STORE
+from tui.core.errors import OperationError, SaveError, StoreUnreadableError
+from tui.core.locations import private_directory
+from tui.core.merge import apply_to_data, rebase
+from tui.core.model import FORMAT_VERSION, Backlog, backlog_from_data, item_from_table
+from tui.core.operations import Change, ItemDelete
+from tui.core.splice import spliced
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What `stat` says of the file: a cheap first test for 'changed on disk'."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> Signature:
+        """The signature of a stat result."""
+        return cls(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
+    """Parse the store's bytes; StoreUnreadableError names file, line and column."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise StoreUnreadableError(f"{path}:{line}:{column}: not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = _AT_LINE.search(message)
+        if where:
+            position = f"{where.group(1)}:{where.group(2)}"
+            message = message[: where.start()]
+        else:
+            position = f"{text.count(chr(10)) + 1}:1"
+        raise StoreUnreadableError(
+            f"{path}:{position}: {message}; the file was not changed"
+        ) from None
+    version = data.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise StoreUnreadableError(
+            f"{path}: format version {version!r}; this modelboard reads version {FORMAT_VERSION}"
+        )
+    return data
+
+
+def create_store(path: Path, text: str = DEFAULT_STORE) -> None:
+    """Write a new store; refuse to touch an existing file."""
+    if not path.parent.exists():
+        raise OperationError(f"cannot create {path}: the folder {path.parent} does not exist")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    except FileExistsError:
+        raise OperationError(f"{path} exists already; nothing was changed") from None
+    except OSError as error:
+        raise OperationError(f"cannot create {path}: {error.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def ensure_default_store(path: Path) -> bool:
+    """Create the per-user default store on first use; True when it was created."""
+    if path.exists() or path.is_symlink():
+        return False
+    private_directory(path.parent)
+    try:
+        create_store(path)
+    except OperationError:
+        return False  # another process created it a moment ago
+    return True
+
+
+class Store:
+    """One store file: the backlog as last read or saved, and the way to change it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.target = Path(os.path.realpath(path))
+        self._data: dict[str, Any] = {}
+        self._digest = b""
+        self._signature: Signature | None = None
+        self._backlog = backlog_from_data({})
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Read the store at `path` (through a symlink, if it is one)."""
+        store = cls(path)
+        store.reload()
+        return store
+
+    @property
+    def backlog(self) -> Backlog:
+        """The backlog as last read or saved."""
+        return self._backlog
+
+    def reload(self) -> None:
+        """Read the file again, whatever it holds now."""
+        raw, info = self._read()
+        self._data = parse_store(raw, self.path)
+        self._digest = hashlib.sha256(raw).digest()
+        self._signature = Signature.of(info)
+        self._backlog = backlog_from_data(self._data)
+
+    def changed_on_disk(self) -> bool:
+        """True when the file no longer holds what this store last read or wrote.
+
+        `stat` first (cheap, for polling), then the content hash, which is what decides.
+        """
+        try:
+            info = os.stat(self.target)
+        except OSError:
+            return True
+        if self._signature == Signature.of(info):
+            return False
+        try:
+            raw, info = self._read()
+        except StoreUnreadableError:
+            return True
+        if hashlib.sha256(raw).digest() == self._digest:
+            self._signature = Signature.of(info)
+            return False
+        return True
+
+    def save(self, change: Change) -> Change:
+        """Commit a change to the file; return it as applied (new items carry their ids).
+
+        Raises ConflictError or SaveError with the file untouched, and StoreUnreadableError
+        when someone else left a file that does not parse.
+        """
+        if not change.steps:
+            return change
+        with locked(self.target):
+            raw, _ = self._read()
+            digest = hashlib.sha256(raw).digest()
+            same = digest == self._digest
+            theirs = self._data if same else parse_store(raw, self.path)
+            applied = rebase(
+                change,
+                self._data.get("items", {}),
+                theirs.get("items", {}),
+                backlog_from_data({"deleted": theirs.get("deleted", [])}).deleted_ids,
+            )
+            text = raw.decode("utf-8")
+            new_text = spliced(text, theirs, applied) if applied.steps else text
+            new_data = _copied(theirs)
+            apply_to_data(new_data, applied)
+            new_raw = new_text.encode("utf-8")
+            if new_raw != raw:
+                keep_backup(self.target, raw)
+                write_atomically(self.target, new_raw)
+            self._signature = Signature.of(os.stat(self.target))
+        self._digest = hashlib.sha256(new_raw).digest()
+        self._data = new_data
+        if same:
+            self._backlog = _rebuilt(self._backlog, new_data, applied)
+        else:
+            self._backlog = backlog_from_data(new_data)
+        return applied
+
+    def _read(self) -> tuple[bytes, os.stat_result]:
+        for attempt in range(3):
+            try:
+                with open(self.target, "rb") as handle:
+                    info = os.fstat(handle.fileno())
+                    if not stat.S_ISREG(info.st_mode):
+                        raise StoreUnreadableError(f"{self.path} is not a regular file")
+                    return handle.read(), info
+            except FileNotFoundError:
+                raise StoreUnreadableError(
+                    f"no store at {self.path}; create one with: modelboard init {self.path}"
+                ) from None
+            except OSError as error:
+                # Another NFS client replaced the file under us: open it again.
+                if error.errno == errno.ESTALE and attempt < 2:
+                    time.sleep(0.05)
+                    continue
+                raise StoreUnreadableError(f"cannot read {self.path}: {error.strerror}") from None
+        raise SaveError(f"cannot read {self.path}")  # pragma: no cover - loop always returns
+
+
+def _copied(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy deep enough for `apply_to_data`, which replaces item tables and appends."""
+    copy = dict(data)
+    copy["items"] = dict(data.get("items", {}))
+    if "deleted" in data:
+        copy["deleted"] = list(data["deleted"])
+    return copy
+
+
+def _rebuilt(backlog: Backlog, data: dict[str, Any], change: Change) -> Backlog:
+    """The backlog after a change to items only: rebuild just the items it touched."""
+    items = dict(backlog.items)
+    touched = {step.item_id for step in change.steps if step.item_id is not None}
+    problems = [p for p in backlog.problems if p.split(".", 1)[0].split(":")[0] not in touched]
+    for item_id in touched:
+        table = data["items"].get(item_id)
+        if table is None:
+            items.pop(item_id, None)
+        else:
+            items[item_id] = item_from_table(item_id, table, backlog.board, problems)
+    deleted = backlog.deleted_ids | {
+        step.item_id for step in change.steps if isinstance(step, ItemDelete)
+    }
+    return replace(backlog, items=items, deleted_ids=frozenset(deleted), problems=tuple(problems))
