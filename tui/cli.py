@@ -33,6 +33,7 @@ from tui.core.export import (
     to_json,
 )
 from tui.core.locations import Location, resolve
+from tui.core.model import Board, Item
 from tui.core.review import Include, review_queue
 from tui.core.sorting import SortOrder, sorted_items
 from tui.core.staleness import is_stale
@@ -98,13 +99,7 @@ def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
     if not args.list and not args.json:
         ctx.say("review mode in the terminal is not available yet; use `review --list`")
         return 1
-    board = store.backlog.board
-    if args.json:
-        ctx.out(to_json([item_summary(i, board, ctx.now) for i in queue]))
-    elif queue:
-        ctx.out(item_table(queue, board, ctx.now))
-    else:
-        ctx.say("nothing to review")
+    _print_items(ctx, queue, store.backlog.board, args.json, empty="nothing to review")
     return EXIT_OK
 
 
@@ -187,12 +182,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         items += orphans
     if args.stale:
         items = [i for i in items if is_stale(i, board, ctx.now)]
-    if args.json:
-        ctx.out(to_json([item_summary(i, board, ctx.now) for i in items]))
-    elif items:
-        ctx.out(item_table(items, board, ctx.now))
-    else:
-        ctx.say("no items")
+    _print_items(ctx, items, board, args.json, empty="no items")
     return EXIT_OK
 
 
@@ -249,6 +239,15 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     ctx.out(str(path))
     ctx.say(f"created {path}; add items with: modelboard add TITLE")
     return EXIT_OK
+
+
+def _print_items(ctx: Context, items: list[Item], board: Board, as_json: bool, empty: str) -> None:
+    if as_json:
+        ctx.out(to_json([item_summary(i, board, ctx.now) for i in items]))
+    elif items:
+        ctx.out(item_table(items, board, ctx.now))
+    else:
+        ctx.say(empty)
 
 
 # ---- argument parsing ------------------------------------------------------------------
