@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tui import __version__
-from tui.core import operations
 from tui.core.actor import Actor
 from tui.core.errors import (
     EXIT_OK,
@@ -33,7 +32,7 @@ from tui.core.export import (
     to_json,
 )
 from tui.core.locations import Location, resolve
-from tui.core.model import Board, Item
+from tui.core.model import Board, Item, require_item
 from tui.core.review import Include, review_queue
 from tui.core.sorting import SortOrder, sorted_items
 from tui.core.staleness import is_stale
@@ -73,6 +72,10 @@ class Context:
             self.say(f"created a new backlog at {location.path}")
         return Store.open(location.path)
 
+    def json(self, value: object) -> None:
+        """Data as JSON on stdout: indented for a person at a terminal, compact for programs."""
+        self.out(to_json(value, pretty=self.stdout.isatty()))
+
     def out(self, text: str) -> None:
         """Data, on stdout."""
         self.stdout.write(text if text.endswith("\n") or not text else text + "\n")
@@ -105,6 +108,8 @@ def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     """Add an item; print its new id."""
+    from tui.core import operations  # loaded only when something changes
+
     store = ctx.store()
     values = _field_values(args, store)
     values["title"] = args.title
@@ -116,6 +121,8 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
     """Change fields of an item."""
+    from tui.core import operations  # loaded only when something changes
+
     store = ctx.store()
     values = _field_values(args, store)
     if args.title is not None:
@@ -127,12 +134,16 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say(f"{args.id}: nothing changed")
         return EXIT_OK
     store.save(change)
-    ctx.say(f"{args.id}: {', '.join(e.change for e in change.steps[0].history)}")  # type: ignore[union-attr]
+    for step in change.steps:
+        if isinstance(step, operations.ItemEdit):
+            ctx.say(f"{args.id}: " + "; ".join(entry.change for entry in step.history))
     return EXIT_OK
 
 
 def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
     """Move an item to another stage."""
+    from tui.core import operations  # loaded only when something changes
+
     store = ctx.store()
     change = operations.move_item(store.backlog, args.id, args.stage, ctx.actor)
     if not change.steps:
@@ -145,6 +156,8 @@ def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_reviewed(args: argparse.Namespace, ctx: Context) -> int:
     """Mark an item reviewed now."""
+    from tui.core import operations  # loaded only when something changes
+
     store = ctx.store()
     store.save(operations.mark_reviewed(store.backlog, args.id, ctx.actor))
     ctx.say(f"{args.id} marked reviewed")
@@ -153,8 +166,10 @@ def cmd_reviewed(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
     """Delete an item."""
+    from tui.core import operations  # loaded only when something changes
+
     store = ctx.store()
-    item = operations.require_item(store.backlog, args.id)
+    item = require_item(store.backlog, args.id)
     store.save(operations.delete_item(store.backlog, args.id, ctx.actor))
     ctx.say(f"deleted {args.id} ({item.title}); a copy of the file before is in the backups")
     return EXIT_OK
@@ -189,10 +204,10 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     """Show one item in full."""
     store = ctx.store()
-    item = operations.require_item(store.backlog, args.id)
+    item = require_item(store.backlog, args.id)
     board = store.backlog.board
     if args.json:
-        ctx.out(to_json(item_details(item, board, ctx.now)))
+        ctx.json(item_details(item, board, ctx.now))
     else:
         ctx.out(item_page(item, board, ctx.now))
     return EXIT_OK
@@ -243,7 +258,7 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
 
 def _print_items(ctx: Context, items: list[Item], board: Board, as_json: bool, empty: str) -> None:
     if as_json:
-        ctx.out(to_json([item_summary(i, board, ctx.now) for i in items]))
+        ctx.json([item_summary(i, board, ctx.now) for i in items])
     elif items:
         ctx.out(item_table(items, board, ctx.now))
     else:

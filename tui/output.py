@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import textwrap
 from collections.abc import Iterable
 
 from tui.core.export import item_summary
@@ -101,6 +100,8 @@ def item_page(item: Item, board: Board, now: dt.datetime) -> str:
 
 
 def _indent(text: str) -> str:
+    import textwrap
+
     width = max(40, shutil.get_terminal_size((100, 24)).columns - 2)
     wrapped = []
     for paragraph in text.split("\n"):

@@ -70,9 +70,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_json(value: Any) -> str:
-    """JSON text as the command line prints it."""
-    return json.dumps(value, ensure_ascii=False, indent=2)
+def to_json(value: Any, pretty: bool = True) -> str:
+    """JSON text; compact when a program reads it (json's C encoder runs only unindented)."""
+    return json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
 
 
 def export_json(backlog: Backlog, now: dt.datetime) -> str:

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "modelboard"
 STORE_NAME = "backlog.toml"
 ENV_FILE = "MODELBOARD_FILE"
@@ -104,6 +102,8 @@ def _xdg_safe(path: str, fallback: Path) -> Path:
 
 def data_directory() -> Path:
     """Where the default store lives (not created here)."""
+    import platformdirs
+
     return _xdg_safe(
         platformdirs.user_data_dir(APP_NAME, appauthor=False),
         Path.home() / ".local" / "share" / APP_NAME,
@@ -112,6 +112,8 @@ def data_directory() -> Path:
 
 def state_directory() -> Path:
     """Where backups live (not created here)."""
+    import platformdirs
+
     return _xdg_safe(
         platformdirs.user_state_dir(APP_NAME, appauthor=False),
         Path.home() / ".local" / "state" / APP_NAME,

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core.errors import OperationError
+
 FORMAT_VERSION = 1
 DEFAULT_STAGES = ("proposed", "ready", "building", "deployed", "retired")
 DEFAULT_KINDS = ("new", "revision", "deployment")
@@ -99,6 +101,23 @@ class Backlog:
     def item(self, item_id: str) -> Item | None:
         """The item with this id, if there is one."""
         return self.items.get(item_id)
+
+
+def require_item(backlog: Backlog, item_id: str) -> Item:
+    """The item, or an OperationError that lists the ids there are."""
+    item = backlog.item(item_id)
+    if item is None:
+        raise OperationError(f"no item {item_id!r}; {known_ids(backlog)}")
+    return item
+
+
+def known_ids(backlog: Backlog) -> str:
+    """A short phrase listing the ids in the backlog, for error messages."""
+    ids = sorted(backlog.items, key=lambda i: (len(i), i))
+    if not ids:
+        return "the backlog is empty"
+    shown = ", ".join(ids[:20])
+    return f"items are: {shown}" + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
 
 
 def missing_fields(item: Item, board: Board) -> list[str]:

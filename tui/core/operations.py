@@ -12,7 +12,15 @@ from typing import Any
 
 from tui.core.actor import Actor
 from tui.core.errors import OperationError
-from tui.core.model import SCORE_MAX, SCORE_MIN, TEXT_FIELDS, Backlog, Board, HistoryEntry, Item
+from tui.core.model import (
+    SCORE_MAX,
+    SCORE_MIN,
+    TEXT_FIELDS,
+    Backlog,
+    Board,
+    HistoryEntry,
+    require_item,
+)
 from tui.core.text import clean_line, clean_text
 
 LINE_FIELDS = ("title", "owner", "kind", "stage")
@@ -222,23 +230,6 @@ def delete_item(backlog: Backlog, item_id: str, actor: Actor) -> Change:
         "by": actor.name,
     }
     return Change((ItemDelete(item_id, record),), f"deleted {item_id}", (item_id,))
-
-
-def require_item(backlog: Backlog, item_id: str) -> Item:
-    """The item, or an OperationError that lists the ids there are."""
-    item = backlog.item(item_id)
-    if item is None:
-        raise OperationError(f"no item {item_id!r}; {known_ids(backlog)}")
-    return item
-
-
-def known_ids(backlog: Backlog) -> str:
-    """A short phrase listing the ids in the backlog, for error messages."""
-    ids = sorted(backlog.items, key=lambda i: (len(i), i))
-    if not ids:
-        return "the backlog is empty"
-    shown = ", ".join(ids[:20])
-    return f"items are: {shown}" + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
 
 
 def describe_change(name: str, old: object, new: object) -> str:

@@ -19,19 +19,45 @@ from typing import Any
 from tui.core.merge import apply_to_data, edited_table
 from tui.core.operations import Change, ItemDelete, ItemEdit
 
+# Building blocks of lines that hold no bracket or string left open at their end.
+_BASIC = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_LITERAL = r"'[^'\n]*'"
+_BARE = r"[^\s\"'\[\]{}#,=]+(?:[ ][0-9][^\s\"'\[\]{}#,=]*)?"
+_ELEMENT = rf"(?:{_BASIC}|{_LITERAL}|{_BARE})"
+_KEY = rf"(?:[A-Za-z0-9_-]+|{_BASIC}|{_LITERAL})(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|{_BASIC}))*"
+_FLAT_ARRAY = rf"\[[ \t]*(?:{_ELEMENT}[ \t]*,[ \t]*)*(?:{_ELEMENT}[ \t]*,?[ \t]*)?\]"
+_FLAT_TABLE = (
+    rf"\{{[ \t]*(?:{_KEY}[ \t]*=[ \t]*(?:{_ELEMENT}|{_FLAT_ARRAY})[ \t]*,[ \t]*)*"
+    rf"(?:{_KEY}[ \t]*=[ \t]*(?:{_ELEMENT}|{_FLAT_ARRAY})[ \t]*)?\}}"
+)
+_END = r"[ \t]*(?:\#[^\n]*)?\r?\n"
+# Multi-line strings, unrolled (a tight character run between rare escapes) for speed.
+_ML_BASIC = r'"{3}[^"\\]*(?:(?:\\.|"{1,2}(?!"))[^"\\]*)*"{3,5}'
+_ML_LITERAL = r"'{3}[^']*(?:'{1,2}(?!')[^']*)*'{3,5}"
+# Element lines never start with "[": a header looks just like a nested array's line.
+_ELEMENT_LINES = rf"(?:^[ \t]*(?:{_ELEMENT}|{_FLAT_TABLE})[ \t]*,?{_END})+"
+_LONG_ARRAY = rf"\[{_END}{_ELEMENT_LINES}[ \t]*\]"
+_VALUE = rf"(?:{_ELEMENT}|{_FLAT_ARRAY}|{_FLAT_TABLE}|{_ML_BASIC}|{_ML_LITERAL}|{_LONG_ARRAY})"
+# A run of whole `key = value` lines is one token, multi-line strings and arrays of flat
+# elements included: that keeps the lexer at a couple of matches per item.
+_SIMPLE_LINES = rf"(?:^[ \t]*{_KEY}[ \t]*=[ \t]*{_VALUE}{_END})+"
+
 _TOKENS = re.compile(
-    r'''
-      (?P<mlbasic>"""(?:[^"\\]|\\.|"{1,2}(?!"))*"{3,5})
-    | (?P<mlliteral>\'\'\'(?:[^']|'{1,2}(?!'))*'{3,5})
-    | (?P<basic>"(?:[^"\\\n]|\\.)*")
-    | (?P<literal>'[^'\n]*')
+    rf"""
+      (?P<simple>{_SIMPLE_LINES})
+    | (?P<elements>{_ELEMENT_LINES})
+    | (?P<mlbasic>{_ML_BASIC})
+    | (?P<mlliteral>{_ML_LITERAL})
+    | (?P<basic>{_BASIC})
+    | (?P<literal>{_LITERAL})
     | (?P<comment>\#[^\n]*)
     | (?P<header>^[ \t]*\[)
-    | (?P<open>[\[{])
-    | (?P<close>[\]}])
-    ''',
+    | (?P<open>[\[{{])
+    | (?P<close>[\]}}])
+    """,
     re.VERBOSE | re.MULTILINE | re.DOTALL,
 )
+_ITEM_HEADER = re.compile(r"\[items\.([A-Za-z0-9_-]+)\][ \t]*(?:#[^\n]*)?\r?$")
 _BARE_PATH = re.compile(r"[ \t]*([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*\]")
 
 
@@ -117,6 +143,9 @@ def headers(text: str) -> tuple[list[Header], set[int]]:
 
 
 def _header_path(line: str) -> tuple[str, ...]:
+    item = _ITEM_HEADER.match(line)
+    if item:
+        return ("items", item.group(1))
     body = line.lstrip(" \t")[1:]
     if body.startswith("["):
         body = body[1:]

@@ -9,7 +9,6 @@ with what was read; when someone else changed it meanwhile, the change is rebase
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import re
 import stat
@@ -17,17 +16,15 @@ import time
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.core.atomic import locked, write_atomically
-from tui.core.backups import keep_backup
 from tui.core.defaults import DEFAULT_STORE
 from tui.core.errors import OperationError, SaveError, StoreUnreadableError
 from tui.core.locations import private_directory
-from tui.core.merge import apply_to_data, rebase
 from tui.core.model import FORMAT_VERSION, Backlog, backlog_from_data, item_from_table
-from tui.core.operations import Change, ItemDelete
-from tui.core.splice import spliced
+
+if TYPE_CHECKING:
+    from tui.core.operations import Change
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -111,7 +108,7 @@ class Store:
         self.path = path
         self.target = Path(os.path.realpath(path))
         self._data: dict[str, Any] = {}
-        self._digest = b""
+        self._raw = b""  # the bytes last read or written; compared, not hashed
         self._signature: Signature | None = None
         self._backlog = backlog_from_data({})
 
@@ -131,14 +128,14 @@ class Store:
         """Read the file again, whatever it holds now."""
         raw, info = self._read()
         self._data = parse_store(raw, self.path)
-        self._digest = hashlib.sha256(raw).digest()
+        self._raw = raw
         self._signature = Signature.of(info)
         self._backlog = backlog_from_data(self._data)
 
     def changed_on_disk(self) -> bool:
         """True when the file no longer holds what this store last read or wrote.
 
-        `stat` first (cheap, for polling), then the content hash, which is what decides.
+        `stat` first (cheap, for polling), then the content, which is what decides.
         """
         try:
             info = os.stat(self.target)
@@ -150,7 +147,7 @@ class Store:
             raw, info = self._read()
         except StoreUnreadableError:
             return True
-        if hashlib.sha256(raw).digest() == self._digest:
+        if raw == self._raw:
             self._signature = Signature.of(info)
             return False
         return True
@@ -161,12 +158,17 @@ class Store:
         Raises ConflictError or SaveError with the file untouched, and StoreUnreadableError
         when someone else left a file that does not parse.
         """
+        # The save path's modules load here, so that listings start fast.
+        from tui.core.atomic import locked, write_atomically
+        from tui.core.backups import keep_backup
+        from tui.core.merge import apply_to_data, rebase
+        from tui.core.splice import spliced
+
         if not change.steps:
             return change
         with locked(self.target):
             raw, _ = self._read()
-            digest = hashlib.sha256(raw).digest()
-            same = digest == self._digest
+            same = raw == self._raw
             theirs = self._data if same else parse_store(raw, self.path)
             applied = rebase(
                 change,
@@ -183,7 +185,7 @@ class Store:
                 keep_backup(self.target, raw)
                 write_atomically(self.target, new_raw)
             self._signature = Signature.of(os.stat(self.target))
-        self._digest = hashlib.sha256(new_raw).digest()
+        self._raw = new_raw
         self._data = new_data
         if same:
             self._backlog = _rebuilt(self._backlog, new_data, applied)
@@ -232,7 +234,5 @@ def _rebuilt(backlog: Backlog, data: dict[str, Any], change: Change) -> Backlog:
             items.pop(item_id, None)
         else:
             items[item_id] = item_from_table(item_id, table, backlog.board, problems)
-    deleted = backlog.deleted_ids | {
-        step.item_id for step in change.steps if isinstance(step, ItemDelete)
-    }
+    deleted = backlog.deleted_ids | {i for i in touched if i not in data["items"]}
     return replace(backlog, items=items, deleted_ids=frozenset(deleted), problems=tuple(problems))

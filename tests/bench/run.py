@@ -1,0 +1,106 @@
+"""Benchmarks: `python tests/bench/run.py [--quick]`. Prints ratios against baselines
+measured in the same run, so the figures mean the same on any machine.
+
+- list: `modelboard list --json` as a whole process, against a process that only runs
+  `tomllib.loads` on the same file (target at 1,000 items: within 1.5x).
+- save: one edit saved (lock, check, splice, atomic write, backup), against
+  `tomllib.loads` of the same file in the same process (target at 10,000: at most 0.25x).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.sample import write_store  # noqa: E402
+from tui.core import operations  # noqa: E402
+from tui.core.actor import Actor  # noqa: E402
+from tui.core.store import Store  # noqa: E402
+
+SIZES = (100, 1_000, 10_000)
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> float:
+    """The median wall time of `runs` calls."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def process(*argv: str) -> Callable[[], object]:
+    """A whole process, output discarded; it must succeed."""
+    return lambda: subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+
+
+def alternating(
+    first: Callable[[], object], second: Callable[[], object], runs: int
+) -> tuple[float, float]:
+    """Median seconds of each, run turn about so both see the same load on a shared machine."""
+    first()
+    second()  # warm the page cache and .pyc files
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for action, bucket in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            action()
+            bucket.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def bench_list(path: Path, runs: int) -> tuple[float, float]:
+    """Seconds for `list --json` and for a tomllib-only process on the same file."""
+    python = sys.executable
+    baseline = process(python, "-c", f"import tomllib; tomllib.loads(open({str(path)!r}).read())")
+    ours = process(python, "-m", "tui", "--file", str(path), "list", "--json")
+    return alternating(ours, baseline, runs)
+
+
+def bench_save(path: Path, runs: int) -> tuple[float, float]:
+    """Seconds for one saved edit and for `tomllib.loads` of the same file."""
+    text = path.read_text()
+    parse = median_seconds(lambda: tomllib.loads(text), runs)
+    store = Store.open(path)
+    counter = iter(range(10**6))
+
+    def one_edit() -> None:
+        actor = Actor.current()
+        change = operations.edit_item(store.backlog, "M-7", {"owner": f"o{next(counter)}"}, actor)
+        store.save(change)
+
+    return median_seconds(one_edit, runs), parse
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    sizes = SIZES[:2] if quick else SIZES
+    print(
+        f"{'items':>7}  {'list --json':>12}  {'tomllib proc':>12}  {'ratio':>6}   "
+        f"{'save edit':>10}  {'tomllib.loads':>13}  {'ratio':>6}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = write_store(Path(folder) / f"store-{size}.toml", size)
+            runs = 5 if size >= 10_000 else 11
+            listed, loaded = bench_list(path, runs)
+            saved, parsed = bench_save(path, runs)
+            print(
+                f"{size:>7}  {listed * 1000:>10.0f}ms  {loaded * 1000:>10.0f}ms  "
+                f"{listed / loaded:>5.2f}x   {saved * 1000:>8.1f}ms  {parsed * 1000:>11.0f}ms  "
+                f"{saved / parsed:>5.2f}x"
+            )
+
+
+if __name__ == "__main__":
+    main()
