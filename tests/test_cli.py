@@ -267,3 +267,20 @@ def test_python_dash_m_runs_the_same_command(store: Path) -> None:
         [sys.executable, "-m", "tui", "list", "--json"], capture_output=True, text=True, env=env
     )
     assert result.returncode == 0 and json.loads(result.stdout) == []
+
+
+def test_commands_on_a_handwritten_store_touch_only_what_they_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "team.toml"
+    path.write_bytes((Path(__file__).parent / "fixtures" / "handwritten.toml").read_bytes())
+    monkeypatch.setenv("MODELBOARD_FILE", str(path))
+    before = path.read_bytes()
+    for argv in (["list"], ["show", "M-1"], ["check"], ["move", "M-2", "proposed"], ["export"]):
+        assert Run(*argv).code == 0
+    assert path.read_bytes() == before
+    assert Run("edit", "M-2", "--owner", "dora").code == 0
+    old, new = before.decode().splitlines(), path.read_text().splitlines()
+    start = old.index("[items.M-2]")
+    assert new[:start] == old[:start]
+    assert new[-6:] == old[-6:]  # M-3 below it, untouched
