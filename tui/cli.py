@@ -90,8 +90,17 @@ class Context:
 
 def cmd_board(args: argparse.Namespace, ctx: Context) -> int:
     """Open the board (the TUI)."""
-    ctx.say("the board is not available yet in this version; use the commands (see --help)")
-    return 1
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the board needs a terminal; for scripts use `modelboard list`")
+    location = ctx.location()
+    for note in location.skipped:
+        ctx.say(f"ignored {note}")
+    if location.is_default and ensure_default_store(location.path):
+        ctx.say(f"created a new backlog at {location.path}")
+    from tui.app import ModelboardApp  # Textual loads only when the board opens
+
+    ModelboardApp(location.path).run()
+    return EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace, ctx: Context) -> int:

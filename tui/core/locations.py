@@ -120,6 +120,16 @@ def state_directory() -> Path:
     )
 
 
+def cache_directory() -> Path:
+    """Where the parse cache lives (not created here)."""
+    import platformdirs
+
+    return _xdg_safe(
+        platformdirs.user_cache_dir(APP_NAME, appauthor=False),
+        Path.home() / ".cache" / APP_NAME,
+    )
+
+
 def private_directory(path: Path) -> Path:
     """Create `path` (and parents) readable by this user only, and check it is ours."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -66,9 +66,10 @@ def _rebased_edit(
         old = base.get(name)
         current = their_item.get(name)
         if name in MONOTONIC_FIELDS:
-            latest = _later(current, mine)
-            if latest != current:
-                values[name] = latest
+            # Both sides set it: the later time wins. Only we did: ours stands (an undo too).
+            wanted = mine if current == old else _later(current, mine)
+            if wanted != current:
+                values[name] = wanted
         elif isinstance(mine, dict) and isinstance(old, dict | None):
             merged = _merged_table(edit.item_id, name, old or {}, mine, current, conflicts)
             if merged != current:

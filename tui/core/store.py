@@ -44,6 +44,17 @@ class Signature:
         return cls(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """The file as read at one moment, parsed and built."""
+
+    raw: bytes
+    data: dict[str, Any]
+    signature: Signature
+    backlog: Backlog
+    generation: int
+
+
 def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
     """Parse the store's bytes; StoreUnreadableError names file, line and column."""
     try:
@@ -111,26 +122,59 @@ class Store:
         self._raw = b""  # the bytes last read or written; compared, not hashed
         self._signature: Signature | None = None
         self._backlog = backlog_from_data({})
+        self._generation = 0  # counts states; a snapshot read before a save is stale
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Read the store at `path` (through a symlink, if it is one)."""
+    def open(cls, path: Path, cached: bool = False) -> Store:
+        """Read the store at `path` (through a symlink, if it is one).
+
+        With `cached`, a parse kept for exactly these bytes is used instead of parsing again,
+        and a fresh parse is kept for next time (see `parse_cache`).
+        """
         store = cls(path)
-        store.reload()
+        store.reload(cached)
         return store
+
+    def remember(self) -> None:
+        """Keep the current parse in the cache, for a fast open next time."""
+        from tui.core.parse_cache import remember
+
+        remember(self.target, self._raw, self._data)
 
     @property
     def backlog(self) -> Backlog:
         """The backlog as last read or saved."""
         return self._backlog
 
-    def reload(self) -> None:
+    def reload(self, cached: bool = False) -> None:
         """Read the file again, whatever it holds now."""
+        self.adopt(self.read_snapshot(cached))
+
+    def read_snapshot(self, cached: bool = False) -> Snapshot:
+        """Read and parse the file without changing this store (safe in a worker thread)."""
+        generation = self._generation
         raw, info = self._read()
-        self._data = parse_store(raw, self.path)
-        self._raw = raw
-        self._signature = Signature.of(info)
-        self._backlog = backlog_from_data(self._data)
+        if cached:
+            from tui.core import parse_cache
+
+            data = parse_cache.cached_data(self.target, raw)
+            if data is None:
+                data = parse_store(raw, self.path)
+                parse_cache.remember(self.target, raw, data)
+        else:
+            data = parse_store(raw, self.path)
+        return Snapshot(raw, data, Signature.of(info), backlog_from_data(data), generation)
+
+    def adopt(self, snapshot: Snapshot) -> bool:
+        """Take a snapshot as the current state, unless a save came after it was read."""
+        if snapshot.generation != self._generation:
+            return False
+        self._raw = snapshot.raw
+        self._data = snapshot.data
+        self._signature = snapshot.signature
+        self._backlog = snapshot.backlog
+        self._generation += 1
+        return True
 
     def changed_on_disk(self) -> bool:
         """True when the file no longer holds what this store last read or wrote.
@@ -187,6 +231,7 @@ class Store:
             self._signature = Signature.of(os.stat(self.target))
         self._raw = new_raw
         self._data = new_data
+        self._generation += 1
         if same:
             self._backlog = _rebuilt(self._backlog, new_data, applied)
         else:

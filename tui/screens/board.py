@@ -1,0 +1,313 @@
+"""The board: one column per stage, driven entirely from the keyboard."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.core import operations
+from tui.core.board_view import BoardView
+from tui.core.errors import ConflictError, ModelboardError
+from tui.core.model import Item
+from tui.core.operations import Change
+from tui.core.session import Session
+from tui.core.sorting import SortOrder
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.conflict import ConflictScreen
+from tui.screens.help import HelpScreen
+from tui.screens.title import TitleScreen
+from tui.widgets.stage_column import StageColumn
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 14
+
+
+class BoardScreen(Screen[None]):
+    """The kanban board of a session's backlog."""
+
+    CSS_PATH = "../styles/board.tcss"
+    AUTO_FOCUS = ""  # nothing: the board's keys belong to the screen, the filter starts hidden
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "cursor_left", "Previous column", show=False),
+        Binding("right,l", "cursor_right", "Next column", show=False),
+        Binding("up,k", "cursor_up", "Previous card", show=False),
+        Binding("down,j", "cursor_down", "Next card", show=False),
+        Binding("home,g", "cursor_first", "First card", show=False),
+        Binding("end,G", "cursor_last", "Last card", show=False),
+        Binding("H,shift+left", "move_left", "Move to previous stage", show=False),
+        Binding("L,shift+right", "move_right", "Move to next stage", show=False),
+        Binding("a", "add", "Add", id="add"),
+        Binding("enter,e", "edit", "Edit", id="edit"),
+        Binding("d", "delete", "Delete", id="delete"),
+        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("s", "sort", "Sort", id="sort"),
+        Binding("r", "review", "Review", id="review"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.order = SortOrder.PRIORITY
+        self.filter_text = ""
+        self.column = 0
+        self.row = 0
+        self.current_id: str | None = None
+        self.view = BoardView.of(session.backlog, self.order)
+
+    # ---- composition ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-title", markup=False)
+        with Horizontal(id="columns"):
+            for index, stage in enumerate(self.session.backlog.board.stages):
+                with Vertical(classes="stage"):
+                    yield Static(id=f"stage-header-{index}", classes="stage-header", markup=False)
+                    yield StageColumn(stage, id=f"stage-{index}")
+        yield Static(
+            "The terminal is too small for the board: make it at least "
+            f"{MIN_WIDTH}x{MIN_HEIGHT}, or press q to quit.",
+            id="too-small",
+            markup=False,
+        )
+        yield Input(placeholder="filter by title, id, owner or tag", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_board()
+
+    def on_resize(self, event: Resize) -> None:
+        small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
+        self.query_one("#too-small").display = small
+        self.query_one("#columns").display = not small
+
+    # ---- drawing ------------------------------------------------------------------------
+
+    def refresh_board(self, keep: str | None = None) -> None:
+        """Rebuild the view from the session's backlog, keeping the cursor on `keep` (or the
+        item it was on) when the view still shows it."""
+        keep = keep or self.current_id
+        self.view = BoardView.of(self.session.backlog, self.order, self.filter_text)
+        found = self.view.locate(keep)
+        if found is not None:
+            self.column, self.row = found
+        self.column = min(self.column, len(self.view.columns) - 1)
+        self.row = max(0, min(self.row, len(self.view.columns[self.column]) - 1))
+        now = self.session.actor().now
+        board = self.session.backlog.board
+        for index, items in enumerate(self.view.columns):
+            cursor = self.row if index == self.column and items else None
+            self.query_one(f"#stage-{index}", StageColumn).show(items, cursor, board, now)
+            header = self.query_one(f"#stage-header-{index}", Static)
+            header.update(Content(f"{self.view.stages[index]} ({len(items)})"))
+            header.set_class(index == self.column, "-current")
+        self._after_cursor_move()
+
+    def _after_cursor_move(self) -> None:
+        item = self.focused_item()
+        self.current_id = item.id if item else None
+        backlog = self.session.backlog
+        shown = self.view.shown()
+        parts = [backlog.board.name, f"{shown} of {self.view.total} items" if self.filter_text
+                 else f"{self.view.total} items", f"sort: {self.order.value}"]  # fmt: skip
+        if self.filter_text:
+            parts.append(f"filter: {self.filter_text}")
+        self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))
+
+    def focused_item(self) -> Item | None:
+        """The item under the cursor, if any."""
+        items = self.view.columns[self.column] if self.view.columns else ()
+        return items[self.row] if 0 <= self.row < len(items) else None
+
+    def _column_widget(self, index: int) -> StageColumn:
+        return self.query_one(f"#stage-{index}", StageColumn)
+
+    def _set_cursor(self, column: int, row: int) -> None:
+        old = self.column
+        self.column = column
+        self.row = max(0, min(row, len(self.view.columns[column]) - 1))
+        if old != column:
+            self._column_widget(old).move_cursor(None)
+            for index in (old, column):
+                header = self.query_one(f"#stage-header-{index}", Static)
+                header.set_class(index == column, "-current")
+            self.query_one(f"#stage-{column}", StageColumn).scroll_visible(animate=False)
+        has_items = bool(self.view.columns[column])
+        self._column_widget(column).move_cursor(self.row if has_items else None)
+        self._after_cursor_move()
+
+    # ---- navigation ---------------------------------------------------------------------
+
+    def action_cursor_left(self) -> None:
+        if self.column > 0:
+            self._set_cursor(self.column - 1, self.row)
+
+    def action_cursor_right(self) -> None:
+        if self.column < len(self.view.columns) - 1:
+            self._set_cursor(self.column + 1, self.row)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self.column, self.row - 1)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self.column, self.row + 1)
+
+    def action_cursor_first(self) -> None:
+        self._set_cursor(self.column, 0)
+
+    def action_cursor_last(self) -> None:
+        self._set_cursor(self.column, len(self.view.columns[self.column]) - 1)
+
+    # ---- changes ------------------------------------------------------------------------
+
+    def commit(self, change: Change, keep: str | None = None) -> bool:
+        """Save a change through the session; show what went wrong if it could not be."""
+        if not change.steps:
+            return False
+        try:
+            applied = self.session.commit(change)
+        except ConflictError as conflict:
+            self.app.push_screen(
+                ConflictScreen(conflict, self.session, change),
+                lambda _: self.refresh_board(keep),
+            )
+            return False
+        except ModelboardError as error:
+            self.notify(error.message, title="Not saved", severity="error", timeout=8)
+            return False
+        if keep is None:
+            keep = next((s.item_id for s in applied.steps if s.item_id), None)
+        self.refresh_board(keep)
+        return True
+
+    def _move(self, offset: int) -> None:
+        item = self.focused_item()
+        if item is None:
+            return
+        stages = self.session.backlog.board.stages
+        index = stages.index(item.stage) + offset
+        if 0 <= index < len(stages):
+            actor = self.session.actor()
+            change = operations.move_item(self.session.backlog, item.id, stages[index], actor)
+            self.commit(change, keep=item.id)
+
+    def action_move_left(self) -> None:
+        self._move(-1)
+
+    def action_move_right(self) -> None:
+        self._move(1)
+
+    def action_add(self) -> None:
+        stage = self.view.stages[self.column]
+
+        def added(title: str | None) -> None:
+            if title is not None:
+                values = {"title": title, "stage": stage}
+                try:
+                    change = operations.add_item(self.session.backlog, values, self.session.actor())
+                except ModelboardError as error:
+                    self.notify(error.message, severity="error")
+                    return
+                self.commit(change)
+
+        self.app.push_screen(TitleScreen(f"New item in {stage}"), added)
+
+    def action_edit(self) -> None:
+        item = self.focused_item()
+        if item is None:
+            return
+
+        def edited(title: str | None) -> None:
+            if title is not None:
+                try:
+                    change = operations.edit_item(
+                        self.session.backlog, item.id, {"title": title}, self.session.actor()
+                    )
+                except ModelboardError as error:
+                    self.notify(error.message, severity="error")
+                    return
+                self.commit(change, keep=item.id)
+
+        self.app.push_screen(TitleScreen(f"Edit {item.id}", item.title), edited)
+
+    def action_delete(self) -> None:
+        item = self.focused_item()
+        if item is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                change = operations.delete_item(self.session.backlog, item.id, self.session.actor())
+                if self.commit(change):
+                    self.notify(f"Deleted {item.id}. Press u to undo.")
+
+        question = f"Delete {item.id} “{item.title}”?"
+        self.app.push_screen(ConfirmScreen(question), confirmed)
+
+    def action_undo(self) -> None:
+        if not self.session.can_undo:
+            self.notify("Nothing to undo.")
+            return
+        try:
+            applied = self.session.undo()
+        except ModelboardError as error:
+            self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
+            return
+        if applied is not None:
+            self.refresh_board(next((s.item_id for s in applied.steps if s.item_id), None))
+            self.notify(applied.summary.capitalize())
+
+    # ---- view ---------------------------------------------------------------------------
+
+    def action_sort(self) -> None:
+        self.order = self.order.next()
+        self.refresh_board()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.value = self.filter_text
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.refresh_board()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = bool(self.filter_text)
+        self.set_focus(None)
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.display = False
+        self.filter_text = ""
+        self.set_focus(None)
+        self.refresh_board()
+
+    def action_review(self) -> None:
+        self.notify(
+            "Review mode is not built yet; `modelboard review --list` prints the queue.",
+            severity="warning",
+        )
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen("Board", self.BINDINGS))
+
+    def action_quit(self) -> None:
+        self.app.exit()

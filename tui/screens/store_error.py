@@ -1,0 +1,39 @@
+"""The store cannot be read: say why, touch nothing, offer to try again."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+class StoreErrorScreen(Screen[None]):
+    """Shown instead of the board when the file does not parse; `r` tries again."""
+
+    CSS_PATH = "../styles/dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Try again"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog error"):
+            yield Static("The backlog cannot be opened", classes="dialog-title")
+            yield Static(self.message, markup=False, classes="dialog-text")
+            yield Static(
+                "The file was not changed. Fix it in an editor (or `modelboard check`), "
+                "then press r.",
+                markup=False,
+            )
+        yield Footer()
+
+    def action_retry(self) -> None:
+        self.dismiss(None)
