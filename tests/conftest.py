@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from pathlib import Path
+import os
 
-import pytest
+# Textual reads these at import time: a developer's terminal must not change any test.
+for _name in [n for n in os.environ if n.startswith("TEXTUAL_")] + ["NO_COLOR", "FORCE_COLOR"]:
+    os.environ.pop(_name, None)
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
-from tui.core.defaults import DEFAULT_STORE
+import datetime as dt  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tui.core.defaults import DEFAULT_STORE  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, 0, tzinfo=dt.UTC)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -25,7 +26,7 @@ POLL_SECONDS = 2.0
 class ModelboardApp(App[None]):
     """modelboard in the terminal: the board of one store file."""
 
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = ["styles/app.tcss", "styles/board.tcss", "styles/dialogs.tcss"]
     TITLE = "modelboard"
     ENABLE_COMMAND_PALETTE = True
 
@@ -43,8 +44,18 @@ class ModelboardApp(App[None]):
         self.session: Session | None = None
         self._broken_on_disk = ""
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The board itself (no screen switch at start), or why the store cannot be read."""
+        try:
+            store = Store.open(self.path, cached=True)
+        except StoreUnreadableError as error:
+            return StoreErrorScreen(error.message)
+        self.session = Session(store, self.clock)
+        return BoardScreen(self.session)
+
     def on_mount(self) -> None:
-        self.open_store()
+        if isinstance(self.screen, StoreErrorScreen):
+            self.screen.retry = self.open_store
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             # Every change is already saved; leaving cleanly restores the terminal.

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from tui.core.errors import OperationError
@@ -62,7 +63,11 @@ class Board:
 
     def criterion(self, key: str) -> Criterion | None:
         """The criterion named `key`, if the board has one."""
-        return next((c for c in self.criteria if c.key == key), None)
+        return self._criteria_by_key.get(key)
+
+    @cached_property
+    def _criteria_by_key(self) -> dict[str, Criterion]:
+        return {c.key: c for c in self.criteria}
 
 
 @dataclass(frozen=True)

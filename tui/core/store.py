@@ -123,6 +123,7 @@ class Store:
         self._signature: Signature | None = None
         self._backlog = backlog_from_data({})
         self._generation = 0  # counts states; a snapshot read before a save is stale
+        self._remembered: bytes | None = None  # the bytes whose parse the cache holds
 
     @classmethod
     def open(cls, path: Path, cached: bool = False) -> Store:
@@ -136,10 +137,13 @@ class Store:
         return store
 
     def remember(self) -> None:
-        """Keep the current parse in the cache, for a fast open next time."""
+        """Keep the current parse in the cache, for a fast open next time (if it is new)."""
+        if self._raw is self._remembered:
+            return
         from tui.core.parse_cache import remember
 
         remember(self.target, self._raw, self._data)
+        self._remembered = self._raw
 
     @property
     def backlog(self) -> Backlog:
@@ -161,6 +165,7 @@ class Store:
             if data is None:
                 data = parse_store(raw, self.path)
                 parse_cache.remember(self.target, raw, data)
+            self._remembered = raw
         else:
             data = parse_store(raw, self.path)
         return Snapshot(raw, data, Signature.of(info), backlog_from_data(data), generation)

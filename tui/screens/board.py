@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from tui.core import operations
 from tui.core.board_view import BoardView
@@ -20,11 +19,10 @@ from tui.core.model import Item
 from tui.core.operations import Change
 from tui.core.session import Session
 from tui.core.sorting import SortOrder
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.conflict import ConflictScreen
-from tui.screens.help import HelpScreen
-from tui.screens.title import TitleScreen
 from tui.widgets.stage_column import StageColumn
+
+if TYPE_CHECKING:
+    from tui.widgets.filter_bar import FilterBarChanged, FilterBarClosed
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 14
@@ -33,7 +31,6 @@ MIN_HEIGHT = 14
 class BoardScreen(Screen[None]):
     """The kanban board of a session's backlog."""
 
-    CSS_PATH = "../styles/board.tcss"
     AUTO_FOCUS = ""  # nothing: the board's keys belong to the screen, the filter starts hidden
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -65,7 +62,9 @@ class BoardScreen(Screen[None]):
         self.column = 0
         self.row = 0
         self.current_id: str | None = None
-        self.view = BoardView.of(session.backlog, self.order)
+        self.view = BoardView(
+            session.backlog.board.stages, ((),) * len(session.backlog.board.stages), 0
+        )  # built for real on mount
 
     # ---- composition ---------------------------------------------------------------------
 
@@ -82,7 +81,6 @@ class BoardScreen(Screen[None]):
             id="too-small",
             markup=False,
         )
-        yield Input(placeholder="filter by title, id, owner or tag", id="filter")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -90,8 +88,10 @@ class BoardScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         small = event.size.width < MIN_WIDTH or event.size.height < MIN_HEIGHT
-        self.query_one("#too-small").display = small
-        self.query_one("#columns").display = not small
+        notice = self.query_one("#too-small")
+        if notice.display != small:  # a change of display costs a whole new layout
+            notice.display = small
+            self.query_one("#columns").display = not small
 
     # ---- drawing ------------------------------------------------------------------------
 
@@ -179,6 +179,8 @@ class BoardScreen(Screen[None]):
         try:
             applied = self.session.commit(change)
         except ConflictError as conflict:
+            from tui.screens.conflict import ConflictScreen
+
             self.app.push_screen(
                 ConflictScreen(conflict, self.session, change),
                 lambda _: self.refresh_board(keep),
@@ -222,6 +224,8 @@ class BoardScreen(Screen[None]):
                     return
                 self.commit(change)
 
+        from tui.screens.title import TitleScreen
+
         self.app.push_screen(TitleScreen(f"New item in {stage}"), added)
 
     def action_edit(self) -> None:
@@ -240,6 +244,8 @@ class BoardScreen(Screen[None]):
                     return
                 self.commit(change, keep=item.id)
 
+        from tui.screens.title import TitleScreen
+
         self.app.push_screen(TitleScreen(f"Edit {item.id}", item.title), edited)
 
     def action_delete(self) -> None:
@@ -252,6 +258,8 @@ class BoardScreen(Screen[None]):
                 change = operations.delete_item(self.session.backlog, item.id, self.session.actor())
                 if self.commit(change):
                     self.notify(f"Deleted {item.id}. Press u to undo.")
+
+        from tui.screens.confirm import ConfirmScreen
 
         question = f"Delete {item.id} “{item.title}”?"
         self.app.push_screen(ConfirmScreen(question), confirmed)
@@ -276,29 +284,30 @@ class BoardScreen(Screen[None]):
         self.refresh_board()
 
     def action_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.display = True
-        field.value = self.filter_text
-        field.focus()
+        from tui.widgets.filter_bar import FilterBar
 
-    @on(Input.Changed, "#filter")
-    def filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value.strip()
+        bars = self.query(FilterBar)
+        bar = bars.first() if bars else FilterBar()
+        if not bars:
+            self.mount(bar, before=self.query_one(Footer))
+        bar.open(self.filter_text)
+
+    def on_filter_bar_changed(self, event: FilterBarChanged) -> None:
+        self.filter_text = event.text.strip()
         self.refresh_board()
 
-    @on(Input.Submitted, "#filter")
-    def filter_done(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.display = bool(self.filter_text)
+    def on_filter_bar_closed(self, event: FilterBarClosed) -> None:
         self.set_focus(None)
+        if event.cleared:
+            self.action_clear_filter()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.value = ""
-        field.display = False
-        self.filter_text = ""
+        for bar in self.query("FilterBar"):
+            bar.display = False
         self.set_focus(None)
-        self.refresh_board()
+        if self.filter_text:
+            self.filter_text = ""
+            self.refresh_board()
 
     def action_review(self) -> None:
         self.notify(
@@ -307,6 +316,8 @@ class BoardScreen(Screen[None]):
         )
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen("Board", self.BINDINGS))
 
     def action_quit(self) -> None:

@@ -14,7 +14,6 @@ from textual.widgets import Static
 class ConfirmScreen(ModalScreen[bool]):
     """Ask before something that needs a second thought."""
 
-    CSS_PATH = "../styles/dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),

@@ -19,7 +19,6 @@ from tui.widgets.card import plain
 class ConflictScreen(ModalScreen[None]):
     """Nothing was written; `t` keeps the file as it is, `m` writes this change over it."""
 
-    CSS_PATH = "../styles/dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t,escape", "keep_theirs", "Keep theirs"),
         Binding("m", "keep_mine", "Keep mine"),

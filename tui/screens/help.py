@@ -39,7 +39,6 @@ def key_list(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 class HelpScreen(ModalScreen[None]):
     """The keys of one screen; any of escape, q or ? closes it."""
 
-    CSS_PATH = "../styles/dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close"),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,7 +15,6 @@ from textual.widgets import Footer, Static
 class StoreErrorScreen(Screen[None]):
     """Shown instead of the board when the file does not parse; `r` tries again."""
 
-    CSS_PATH = "../styles/dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Try again"),
         Binding("q", "app.quit", "Quit"),
@@ -23,6 +23,8 @@ class StoreErrorScreen(Screen[None]):
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
+        self.retry: Callable[[], None] | None = None
+        """What `r` does when this is the first screen (it cannot be dismissed)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error"):
@@ -36,4 +38,7 @@ class StoreErrorScreen(Screen[None]):
         yield Footer()
 
     def action_retry(self) -> None:
-        self.dismiss(None)
+        if self.retry is not None:
+            self.retry()
+        else:
+            self.dismiss(None)

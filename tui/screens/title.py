@@ -15,7 +15,6 @@ from textual.widgets import Input, Static
 class TitleScreen(ModalScreen[str | None]):
     """Ask for a title; the result is the text, or None when cancelled."""
 
-    CSS_PATH = "../styles/dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, heading: str, title: str = "") -> None:

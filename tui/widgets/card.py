@@ -63,7 +63,9 @@ def card_lines(item: Item, board: Board, now: dt.datetime, width: int) -> list[l
     marks = " ".join(text for text, _ in markers)
     owner_width = width - cell_len(marks) - (1 if marks else 0)
     third: list[Run] = [(fit(plain(item.owner), owner_width), "owner")] if owner_width > 0 else []
-    for index, (text, role) in enumerate(markers):
-        third.append(((" " if index or third else "") + text, role))
+    for index, marker in enumerate(markers):
+        if index or third:
+            third.append((" ", "space"))
+        third.append(marker)
     title_1, title_2 = two_lines(plain(item.title), width)
     return [first, [(title_1, "title")], [(title_2, "title")], third]

@@ -42,6 +42,7 @@ class StageColumn(ScrollView, can_focus=False):
         self._board = Board()
         self._now = dt.datetime.now(dt.UTC)
         self._cards: dict[tuple[str, int], list[list[tuple[str, str]]]] = {}
+        self._strips: dict[tuple[str, int, bool, int], Strip] = {}
 
     def show(
         self, items: tuple[Item, ...], cursor: int | None, board: Board, now: dt.datetime
@@ -52,6 +53,7 @@ class StageColumn(ScrollView, can_focus=False):
         self._board = board
         self._now = now
         self._cards.clear()
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, len(items) * CARD_HEIGHT)
         self.refresh()
         self.reveal_cursor()
@@ -69,20 +71,31 @@ class StageColumn(ScrollView, can_focus=False):
             self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def on_resize(self) -> None:
-        self._cards.clear()
-        self.virtual_size = Size(self.size.width, len(self.items) * CARD_HEIGHT)
-        self.reveal_cursor()
+        size = Size(self.size.width, len(self.items) * CARD_HEIGHT)
+        if size != self.virtual_size:
+            self.virtual_size = size
+            self.reveal_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # the theme or the styles changed: colours must be looked up again
 
     def render_line(self, y: int) -> Strip:
         _, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         index, line = divmod(scroll_y + y, CARD_HEIGHT)
-        base = self.rich_style
         if index >= len(self.items) or line >= CARD_LINES:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self.rich_style)
         item = self.items[index]
         selected = index == self.cursor
-        card = self._card(item, width - 1)
+        key = (item.id, line, selected, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._card_strip(item, line, selected, width)
+        return strip
+
+    def _card_strip(self, item: Item, line: int, selected: bool, width: int) -> Strip:
+        card = self._card(item, width - 2)  # the marker, and a cell of margin
         background = self.get_component_rich_style(
             "stage-column--selected" if selected else "stage-column--card"
         )

@@ -1,0 +1,48 @@
+"""Scenes of the app on the demo backlog at a fixed time: snapshots and screenshots use them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tests.conftest import NOW
+from tui.app import ModelboardApp
+from tui.demo import demo_store_text
+
+Drive = Callable[[Pilot[None]], Awaitable[None]]
+
+
+async def _nothing(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+
+
+async def _help(pilot: Pilot[None]) -> None:
+    await pilot.press("question_mark")
+
+
+SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
+    "board": ((80, 24), _nothing),
+    "board-160x48": ((160, 48), _nothing),
+    "help": ((80, 24), _help),
+}
+
+
+async def render_scene(name: str, folder: Path) -> str:
+    """Run one scene on a fresh copy of the demo backlog and return its SVG."""
+    size, drive = SCENES[name]
+    path = folder / f"{name}.toml"
+    path.write_text(demo_store_text(NOW), encoding="utf-8")
+    app = ModelboardApp(path, clock=lambda: NOW, poll_seconds=0)
+    async with app.run_test(size=size) as pilot:
+        await drive(pilot)
+        await pilot.pause()
+        svg = app.export_screenshot(title="modelboard")
+    return normalised(svg)
+
+
+def normalised(svg: str) -> str:
+    """Rich names its CSS classes after a hash of the content; make them stable."""
+    return re.sub(r"terminal-\d+-", "terminal-", svg)
