@@ -275,7 +275,7 @@ class BoardScreen(Screen[None]):
             return
         if applied is not None:
             self.refresh_board(next((s.item_id for s in applied.steps if s.item_id), None))
-            self.notify(applied.summary.capitalize())
+            self.notify(applied.summary[:1].upper() + applied.summary[1:])
 
     # ---- view ---------------------------------------------------------------------------
 
