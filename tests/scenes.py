@@ -23,10 +23,18 @@ async def _help(pilot: Pilot[None]) -> None:
     await pilot.press("question_mark")
 
 
+async def _editor(pilot: Pilot[None]) -> None:
+    await pilot.press("l", "enter")
+    await pilot.pause()
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]  # a blink would race the picture
+
+
 SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "board": ((80, 24), _nothing),
     "board-160x48": ((160, 48), _nothing),
     "help": ((80, 24), _help),
+    "editor": ((80, 24), _editor),
 }
 
 

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.screen import Screen
 
 from tui.core.actor import utc_now
 from tui.core.errors import ModelboardError, StoreUnreadableError
 from tui.core.session import Session
 from tui.core.store import Snapshot, Store
+from tui.external_editor import Launcher
 from tui.screens.board import BoardScreen
 from tui.screens.store_error import StoreErrorScreen
 
@@ -26,7 +27,12 @@ POLL_SECONDS = 2.0
 class ModelboardApp(App[None]):
     """modelboard in the terminal: the board of one store file."""
 
-    CSS_PATH = ["styles/app.tcss", "styles/board.tcss", "styles/dialogs.tcss"]
+    CSS_PATH = [
+        "styles/app.tcss",
+        "styles/board.tcss",
+        "styles/editor.tcss",
+        "styles/dialogs.tcss",
+    ]
     TITLE = "modelboard"
     ENABLE_COMMAND_PALETTE = True
 
@@ -36,10 +42,12 @@ class ModelboardApp(App[None]):
         *,
         clock: Callable[[], dt.datetime] = utc_now,
         poll_seconds: float = POLL_SECONDS,
+        launcher: Launcher | None = None,
     ) -> None:
         super().__init__()
         self.path = path
         self.clock = clock
+        self.launcher = launcher
         self.poll_seconds = poll_seconds
         self.session: Session | None = None
         self._broken_on_disk = ""
@@ -51,7 +59,7 @@ class ModelboardApp(App[None]):
         except StoreUnreadableError as error:
             return StoreErrorScreen(error.message)
         self.session = Session(store, self.clock)
-        return BoardScreen(self.session)
+        return BoardScreen(self.session, self.edit_externally)
 
     def on_mount(self) -> None:
         if isinstance(self.screen, StoreErrorScreen):
@@ -78,7 +86,20 @@ class ModelboardApp(App[None]):
             self.push_screen(StoreErrorScreen(error.message), lambda _: self.open_store())
             return
         self.session = Session(store, self.clock)
-        self.push_screen(BoardScreen(self.session))
+        self.push_screen(BoardScreen(self.session, self.edit_externally))
+
+    def edit_externally(self, text: str) -> str | None:
+        """Edit text in the person's $VISUAL/$EDITOR, the board suspended meanwhile."""
+        from tui.external_editor import edit_text, run_in_terminal
+
+        if self.launcher is not None:
+            return edit_text(text, self.launcher)
+        try:
+            with self.suspend():
+                return edit_text(text, run_in_terminal)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="error")
+            return None
 
     @property
     def board(self) -> BoardScreen | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tui.core.actor import Actor, login_name, utc_now
-from tui.core.model import Backlog
+from tui.core.model import Backlog, Item
 from tui.core.operations import Change
 from tui.core.store import Store
 from tui.core.undo import inverse
@@ -50,10 +50,15 @@ class Session:
         """True when there is a change to take back."""
         return bool(self._undo)
 
-    def commit(self, change: Change) -> Change:
-        """Save a change (see Store.save for the errors); remember it for undo."""
+    def commit(self, change: Change, base: Item | None = None) -> Change:
+        """Save a change (see Store.save for the errors); remember it for undo.
+
+        `base` is the item as the person saw it when they began the change, if that was
+        before the backlog last moved on; their teammates' changes since then are merged.
+        """
         before = self.store.backlog
-        applied = self.store.save(change)
+        bases = {base.id: base.data} if base is not None else None
+        applied = self.store.save(change, bases)
         if applied.steps:
             self._undo.append(Committed(applied, before))
             del self._undo[:-UNDO_DEPTH]

@@ -14,6 +14,7 @@ import re
 import stat
 import time
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,11 +202,14 @@ class Store:
             return False
         return True
 
-    def save(self, change: Change) -> Change:
+    def save(self, change: Change, base: Mapping[str, Mapping[str, Any]] | None = None) -> Change:
         """Commit a change to the file; return it as applied (new items carry their ids).
 
-        Raises ConflictError or SaveError with the file untouched, and StoreUnreadableError
-        when someone else left a file that does not parse.
+        `base` gives, for some items, the table the change was made against when that is older
+        than what this store holds (an editor open while a teammate's save came in), so that
+        their save counts as theirs in the merge. Raises ConflictError or SaveError with the
+        file untouched, and StoreUnreadableError when someone else left a file that does not
+        parse.
         """
         # The save path's modules load here, so that listings start fast.
         from tui.core.atomic import locked, write_atomically
@@ -221,7 +225,7 @@ class Store:
             theirs = self._data if same else parse_store(raw, self.path)
             applied = rebase(
                 change,
-                self._data.get("items", {}),
+                {**self._data.get("items", {}), **(base or {})},
                 theirs.get("items", {}),
                 backlog_from_data({"deleted": theirs.get("deleted", [])}).deleted_ids,
             )

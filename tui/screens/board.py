@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -15,7 +16,7 @@ from textual.widgets import Footer, Static
 from tui.core import operations
 from tui.core.board_view import BoardView
 from tui.core.errors import ConflictError, ModelboardError
-from tui.core.model import Item
+from tui.core.model import Item, missing_fields, unscored_criteria
 from tui.core.operations import Change
 from tui.core.session import Session
 from tui.core.sorting import SortOrder
@@ -54,9 +55,12 @@ class BoardScreen(Screen[None]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self, session: Session, edit_externally: Callable[[str], str | None] = lambda _: None
+    ) -> None:
         super().__init__()
         self.session = session
+        self.edit_externally = edit_externally
         self.order = SortOrder.PRIORITY
         self.filter_text = ""
         self.column = 0
@@ -172,12 +176,12 @@ class BoardScreen(Screen[None]):
 
     # ---- changes ------------------------------------------------------------------------
 
-    def commit(self, change: Change, keep: str | None = None) -> bool:
+    def commit(self, change: Change, keep: str | None = None, base: Item | None = None) -> bool:
         """Save a change through the session; show what went wrong if it could not be."""
         if not change.steps:
             return False
         try:
-            applied = self.session.commit(change)
+            applied = self.session.commit(change, base)
         except ConflictError as conflict:
             from tui.screens.conflict import ConflictScreen
 
@@ -212,41 +216,47 @@ class BoardScreen(Screen[None]):
         self._move(1)
 
     def action_add(self) -> None:
-        stage = self.view.stages[self.column]
-
-        def added(title: str | None) -> None:
-            if title is not None:
-                values = {"title": title, "stage": stage}
-                try:
-                    change = operations.add_item(self.session.backlog, values, self.session.actor())
-                except ModelboardError as error:
-                    self.notify(error.message, severity="error")
-                    return
-                self.commit(change)
-
-        from tui.screens.title import TitleScreen
-
-        self.app.push_screen(TitleScreen(f"New item in {stage}"), added)
+        self._open_editor(None, self.view.stages[self.column])
 
     def action_edit(self) -> None:
         item = self.focused_item()
+        if item is not None:
+            self._open_editor(item, item.stage)
+
+    def _open_editor(self, item: Item | None, stage: str) -> None:
+        from tui.screens.editor import EditorResult, EditorScreen
+
+        def done(result: EditorResult | None) -> None:
+            if result is None or not result.values:
+                return
+            session, actor = self.session, self.session.actor()
+            try:
+                if result.base is None:
+                    change = operations.add_item(session.backlog, result.values, actor)
+                else:
+                    change = operations.edit_item(
+                        session.backlog, result.base.id, result.values, actor
+                    )
+            except ModelboardError as error:
+                self.notify(error.message, title="Not saved", severity="error", timeout=8)
+                return
+            if self.commit(change, base=result.base):
+                self._say_what_is_missing(result.base.id if result.base else None)
+
+        board = self.session.backlog.board
+        self.app.push_screen(EditorScreen(board, item, stage, self.edit_externally), done)
+
+    def _say_what_is_missing(self, item_id: str | None) -> None:
+        item = self.session.backlog.item(item_id or self.current_id or "")
         if item is None:
             return
-
-        def edited(title: str | None) -> None:
-            if title is not None:
-                try:
-                    change = operations.edit_item(
-                        self.session.backlog, item.id, {"title": title}, self.session.actor()
-                    )
-                except ModelboardError as error:
-                    self.notify(error.message, severity="error")
-                    return
-                self.commit(change, keep=item.id)
-
-        from tui.screens.title import TitleScreen
-
-        self.app.push_screen(TitleScreen(f"Edit {item.id}", item.title), edited)
+        missing = missing_fields(item, self.session.backlog.board)
+        unscored = unscored_criteria(item, self.session.backlog.board)
+        gaps = missing + [f"score {key}" for key in unscored]
+        if gaps:
+            self.notify(f"Saved {item.id}; still missing: {', '.join(gaps)}.", severity="warning")
+        else:
+            self.notify(f"Saved {item.id}.")
 
     def action_delete(self) -> None:
         item = self.focused_item()
