@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from tests.conftest import NOW
 from tests.screens.test_board import ITEMS, board, saved
@@ -158,3 +159,22 @@ async def test_a_teammates_change_to_the_same_field_is_a_conflict(board_file: Pa
         await pilot.press("m")
     assert saved(board_file)["M-1"]["owner"] == "zoe"
     assert tomllib.loads(board_file.read_text())["items"]["M-2"]["title"] == "Fraud scoring"
+
+
+async def test_keys_arriving_in_one_burst_land_in_the_right_fields(board_file: Path) -> None:
+    """A terminal can deliver many keys at once (fast typing, tmux send-keys, a key macro);
+    focus moves must take effect before the next key is handed on."""
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        keys = [*"Quick", "tab", "tab", "tab", *"ann", "tab", *"x, y", "tab", "3", "tab", "4"]
+        keys += ["tab", "2", "tab", *"desc", "tab", *"ben", "tab", *"res"]
+        for key in keys:
+            char = key if len(key) == 1 else ("\t" if key == "tab" else None)
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+    item = saved(board_file)["M-4"]
+    assert (item["title"], item["owner"], item["tags"]) == ("Quick", "ann", ["x", "y"])
+    assert item["scores"] == {"value": 3, "feasibility": 4, "effort": 2}
+    assert (item["description"], item["benefit"], item["resources"]) == ("desc", "ben", "res")

@@ -43,8 +43,9 @@ class EditorScreen(Screen[EditorResult | None]):
         Binding("escape", "cancel", "Cancel", id="cancel"),
         # priority: Input and TextArea bind ctrl+e to "end of line" themselves
         Binding("ctrl+e", "external", "$EDITOR", id="external-editor", priority=True),
-        Binding("tab", "app.focus_next", "Next field", show=False),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
+        # priority: focus moves before the next key is handed on, however fast keys arrive
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
     ]
 
     def __init__(

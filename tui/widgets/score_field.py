@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.events import Key
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -18,12 +18,9 @@ from tui.core.model import SCORE_MAX, SCORE_MIN, Criterion
 class ScoreField(Widget, can_focus=True):
     """A 1-5 score for one criterion, or none."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"set({n})", f"Score {n}", show=False) for n in range(1, 6)),
-        Binding("0,backspace,delete", "set(0)", "Clear the score", show=False),
-        Binding("left,minus", "step(-1)", "Lower", show=False),
-        Binding("right,plus", "step(1)", "Higher", show=False),
-    ]
+    # Keys are handled in on_key rather than as bindings: a binding is looked up only after
+    # the key bubbles back to the app, when a fast next `tab` may have moved the focus on.
+    STEPS: ClassVar[dict[str, int]] = {"left": -1, "minus": -1, "right": 1, "plus": 1}
 
     value: reactive[int | None] = reactive(None)
     """The score, or None while unscored."""
@@ -51,9 +48,16 @@ class ScoreField(Widget, can_focus=True):
     def watch_value(self, value: int | None) -> None:
         self.post_message(self.Changed(self, value))
 
-    def action_set(self, value: int) -> None:
-        self.value = value or None
-
-    def action_step(self, step: int) -> None:
-        current = self.value or (SCORE_MIN - 1 if step > 0 else SCORE_MAX + 1)
-        self.value = max(SCORE_MIN, min(SCORE_MAX, current + step))
+    def on_key(self, event: Key) -> None:
+        if event.character is not None and event.character in "012345":
+            self.value = int(event.character) or None
+        elif event.key in ("backspace", "delete"):
+            self.value = None
+        elif event.key in self.STEPS:
+            step = self.STEPS[event.key]
+            current = self.value or (SCORE_MIN - 1 if step > 0 else SCORE_MAX + 1)
+            self.value = max(SCORE_MIN, min(SCORE_MAX, current + step))
+        else:
+            return
+        event.stop()
+        event.prevent_default()
