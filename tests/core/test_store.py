@@ -282,6 +282,7 @@ while True:
 
 def test_a_kill_during_saves_leaves_the_old_or_the_new_file(handwritten: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    original = tomllib.loads(handwritten.read_text())["items"]["M-1"]["description"]
     for delay in (0.05, 0.13, 0.31, 0.5):
         proc = subprocess.Popen(
             [sys.executable, "-c", SAVER, str(handwritten)], env=env, stdout=subprocess.PIPE
@@ -292,4 +293,5 @@ def test_a_kill_during_saves_leaves_the_old_or_the_new_file(handwritten: Path) -
         proc.wait()
         data = tomllib.loads(handwritten.read_text())  # whole and parseable, every time
         assert set(data["items"]) == {"M-1", "M-2", "M-3"}
-        assert set(data["items"]["M-1"]["description"]) <= {"x"}
+        description = data["items"]["M-1"]["description"]
+        assert description == original or set(description) <= {"x"}  # the old or a new one
