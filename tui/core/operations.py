@@ -218,6 +218,35 @@ def mark_reviewed(backlog: Backlog, item_id: str, actor: Actor) -> Change:
     return Change((step,), f"marked {item_id} reviewed", (item_id,))
 
 
+def snooze_item(backlog: Backlog, item_id: str, until: dt.date, actor: Actor) -> Change:
+    """The item is not stale before `until`."""
+    require_item(backlog, item_id)
+    if until <= actor.now.date():
+        raise OperationError(f"snooze until a day after today (got {until.isoformat()})")
+    step = ItemEdit(
+        item_id,
+        {"snoozed_until": until, "updated": actor.now},
+        (HistoryEntry(actor.now, actor.name, f"snoozed until {until.isoformat()}"),),
+    )
+    return Change((step,), f"snoozed {item_id} until {until.isoformat()}", (item_id,))
+
+
+def snooze_date(text: str, today: dt.date) -> dt.date:
+    """A snooze given as days from today ('7', '7d', '' = 7) or as a date (YYYY-MM-DD)."""
+    text = text.strip().lower().removesuffix("d").strip() or "7"
+    if text.isdigit():
+        days = int(text)
+        if not 1 <= days <= 3650:
+            raise OperationError("snooze for 1 to 3650 days")
+        return today + dt.timedelta(days=days)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise OperationError(
+            f"{text!r} is neither a number of days nor a date (YYYY-MM-DD)"
+        ) from None
+
+
 def delete_item(backlog: Backlog, item_id: str, actor: Actor) -> Change:
     """The item removed; its id, title and stage stay under `[[deleted]]` so ids are never
     reused and reports can tell what went."""

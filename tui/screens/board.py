@@ -15,11 +15,12 @@ from textual.widgets import Footer, Static
 
 from tui.core import operations
 from tui.core.board_view import BoardView
-from tui.core.errors import ConflictError, ModelboardError
+from tui.core.errors import ModelboardError
 from tui.core.model import Item, missing_fields, unscored_criteria
 from tui.core.operations import Change
 from tui.core.session import Session
 from tui.core.sorting import SortOrder
+from tui.screens.committing import commit_change
 from tui.widgets.stage_column import StageColumn
 
 if TYPE_CHECKING:
@@ -177,21 +178,9 @@ class BoardScreen(Screen[None]):
     # ---- changes ------------------------------------------------------------------------
 
     def commit(self, change: Change, keep: str | None = None, base: Item | None = None) -> bool:
-        """Save a change through the session; show what went wrong if it could not be."""
-        if not change.steps:
-            return False
-        try:
-            applied = self.session.commit(change, base)
-        except ConflictError as conflict:
-            from tui.screens.conflict import ConflictScreen
-
-            self.app.push_screen(
-                ConflictScreen(conflict, self.session, change),
-                lambda _: self.refresh_board(keep),
-            )
-            return False
-        except ModelboardError as error:
-            self.notify(error.message, title="Not saved", severity="error", timeout=8)
+        """Save a change through the session and redraw; False when it was not saved."""
+        applied = commit_change(self, self.session, change, base, lambda: self.refresh_board(keep))
+        if applied is None:
             return False
         if keep is None:
             keep = next((s.item_id for s in applied.steps if s.item_id), None)

@@ -1,0 +1,37 @@
+"""Saving a change from any screen: one place that shows conflicts and errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
+
+from tui.core.errors import ConflictError, ModelboardError
+from tui.core.model import Item
+from tui.core.operations import Change
+from tui.core.session import Session
+
+
+def commit_change(
+    screen: Screen[Any],
+    session: Session,
+    change: Change,
+    base: Item | None = None,
+    after_conflict: Callable[[], None] = lambda: None,
+) -> Change | None:
+    """Save through the session; on a conflict open the conflict dialog (and call
+    `after_conflict` when it closes), on any other failure say why. None when not saved."""
+    if not change.steps:
+        return None
+    try:
+        return session.commit(change, base)
+    except ConflictError as conflict:
+        from tui.screens.conflict import ConflictScreen
+
+        screen.app.push_screen(
+            ConflictScreen(conflict, session, change), lambda _: after_conflict()
+        )
+    except ModelboardError as error:
+        screen.notify(error.message, title="Not saved", severity="error", timeout=8)
+    return None
