@@ -30,11 +30,16 @@ async def _editor(pilot: Pilot[None]) -> None:
         widget.cursor_blink = False  # type: ignore[attr-defined]  # a blink would race the picture
 
 
+async def _review(pilot: Pilot[None]) -> None:
+    await pilot.press("r")
+
+
 SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "board": ((80, 24), _nothing),
     "board-160x48": ((160, 48), _nothing),
     "help": ((80, 24), _help),
     "editor": ((80, 24), _editor),
+    "review": ((80, 24), _review),
 }
 
 

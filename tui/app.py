@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from tui.core.actor import utc_now
 from tui.core.errors import ModelboardError, StoreUnreadableError
+from tui.core.review import Include
 from tui.core.session import Session
 from tui.core.store import Snapshot, Store
 from tui.external_editor import Launcher
@@ -31,6 +32,7 @@ class ModelboardApp(App[None]):
         "styles/app.tcss",
         "styles/board.tcss",
         "styles/editor.tcss",
+        "styles/review.tcss",
         "styles/dialogs.tcss",
     ]
     TITLE = "modelboard"
@@ -43,8 +45,10 @@ class ModelboardApp(App[None]):
         clock: Callable[[], dt.datetime] = utc_now,
         poll_seconds: float = POLL_SECONDS,
         launcher: Launcher | None = None,
+        review: frozenset[Include] | None = None,
     ) -> None:
         super().__init__()
+        self.start_review = review
         self.path = path
         self.clock = clock
         self.launcher = launcher
@@ -64,6 +68,8 @@ class ModelboardApp(App[None]):
     def on_mount(self) -> None:
         if isinstance(self.screen, StoreErrorScreen):
             self.screen.retry = self.open_store
+        elif self.start_review is not None and self.board is not None:
+            self.board.start_review(self.start_review)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             # Every change is already saved; leaving cleanly restores the terminal.

@@ -90,6 +90,10 @@ class Context:
 
 def cmd_board(args: argparse.Namespace, ctx: Context) -> int:
     """Open the board (the TUI)."""
+    return _open_tui(ctx, review=None)
+
+
+def _open_tui(ctx: Context, review: frozenset[Include] | None) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the board needs a terminal; for scripts use `modelboard list`")
     location = ctx.location()
@@ -99,18 +103,17 @@ def cmd_board(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say(f"created a new backlog at {location.path}")
     from tui.app import ModelboardApp  # Textual loads only when the board opens
 
-    ModelboardApp(location.path).run()
+    ModelboardApp(location.path, review=review).run()
     return EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
-    """List the review queue (or, later, open review mode)."""
-    store = ctx.store()
+    """List the review queue, or open review mode."""
     include = _includes(args.include)
-    queue = review_queue(store.backlog, ctx.now, include)
     if not args.list and not args.json:
-        ctx.say("review mode in the terminal is not available yet; use `review --list`")
-        return 1
+        return _open_tui(ctx, review=frozenset(include))
+    store = ctx.store()
+    queue = review_queue(store.backlog, ctx.now, include)
     _print_items(ctx, queue, store.backlog.board, args.json, empty="nothing to review")
     return EXIT_OK
 
@@ -356,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    review = command("review", cmd_review, "list the review queue (stale items first)")
+    review = command("review", cmd_review, "review stale items one by one (or --list them)")
     review.add_argument("--list", action="store_true", help="print the queue")
     review.add_argument("--json", action="store_true", help="print the queue as JSON")
     review.add_argument(

@@ -18,6 +18,7 @@ from tui.core.board_view import BoardView
 from tui.core.errors import ModelboardError
 from tui.core.model import Item, missing_fields, unscored_criteria
 from tui.core.operations import Change
+from tui.core.review import Include, review_queue
 from tui.core.session import Session
 from tui.core.sorting import SortOrder
 from tui.screens.committing import commit_change
@@ -309,10 +310,24 @@ class BoardScreen(Screen[None]):
             self.refresh_board()
 
     def action_review(self) -> None:
-        self.notify(
-            "Review mode is not built yet; `modelboard review --list` prints the queue.",
-            severity="warning",
-        )
+        self.start_review(frozenset())
+
+    def start_review(self, include: frozenset[Include]) -> None:
+        """Open review mode on the queue; the summary, then the board again, when it ends."""
+        from tui.screens.review import ReviewScreen
+        from tui.screens.summary import ReviewSummaryScreen
+
+        now = self.session.actor().now
+        if not review_queue(self.session.backlog, now, include):
+            self.notify("Nothing to review: every item was looked at within its stage's interval.")
+            return
+
+        def finished(counts: dict[str, int] | None) -> None:
+            self.refresh_board()
+            left = len(review_queue(self.session.backlog, self.session.actor().now, include))
+            self.app.push_screen(ReviewSummaryScreen(counts or {}, left))
+
+        self.app.push_screen(ReviewScreen(self.session, include, self.edit_externally), finished)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
