@@ -233,6 +233,56 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the digest of a period: what changed, the top items, the backlog's health."""
+    from tui.core.report import as_json, build_report, markdown, period_start
+
+    store = ctx.store()
+    since = period_start(args.since or f"{store.backlog.board.review_days}d", ctx.now)
+    report = build_report(store.backlog, store.deleted_records(), since, ctx.now)
+    if args.format == "json":
+        ctx.json(as_json(report))
+    else:
+        ctx.out(for_terminal(markdown(report)))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    """Open the board on a sample backlog in a temporary copy; nothing of yours is touched."""
+    import tempfile
+
+    from tui.demo import demo_store_text
+
+    with tempfile.TemporaryDirectory(prefix="modelboard-demo-") as folder:
+        path = Path(folder) / "backlog.toml"
+        path.write_text(demo_store_text(ctx.now), encoding="utf-8")
+        ctx.say(f"demo backlog in {path} (removed when you quit)")
+        ctx.file = str(path)
+        return _open_tui(ctx, review=None)
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    """Import items from a JSON or CSV export, merged by id; --dry-run only says what."""
+    from tui.core.importing import plan_import
+
+    source = Path(args.source)
+    kind = args.format or ("csv" if source.suffix.lower() == ".csv" else "json")
+    try:
+        text = sys.stdin.read() if args.source == "-" else source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OperationError(f"cannot read {source}: {error}") from None
+    store = ctx.store()
+    plan = plan_import(store.backlog, text, kind, ctx.actor)
+    for line in plan.lines:
+        ctx.out(for_terminal(line))
+    if args.dry_run:
+        ctx.say(f"dry run: {len(plan.lines)} item(s) would change; nothing was written")
+        return EXIT_OK
+    applied = store.save(plan.change)
+    ctx.say(f"imported: {len(applied.steps)} item(s) changed")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     """Validate the store: exit 0 when sound, 3 with every problem listed."""
     store = ctx.store()
@@ -388,6 +438,18 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("id")
     export = command("export", cmd_export, "print the whole backlog")
     export.add_argument("--format", choices=("json", "csv", "md"), default="json")
+    report = command("report", cmd_report, "the digest of a period, for stakeholders")
+    report.add_argument(
+        "--since",
+        metavar="14d|DATE",
+        help="days back (14d) or a date (default: the review interval)",
+    )
+    report.add_argument("--format", choices=("md", "json"), default="md")
+    command("demo", cmd_demo, "the board on a sample backlog, in a temporary copy")
+    importing = command("import", cmd_import, "import items from a JSON or CSV export")
+    importing.add_argument("source", metavar="FILE", help="the export to read ('-' for stdin)")
+    importing.add_argument("--format", choices=("json", "csv"), help="default: by extension")
+    importing.add_argument("--dry-run", action="store_true", help="say what would change")
     command("check", cmd_check, "validate the store; exit 0, or 3 listing the problems")
     command("path", cmd_path, "print which store file is used, and why")
     init = command("init", cmd_init, "create a new store with commented defaults")

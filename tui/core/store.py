@@ -137,6 +137,11 @@ class Store:
         store.reload(cached)
         return store
 
+    def deleted_records(self) -> list[dict[str, Any]]:
+        """What the file keeps of deleted items (`[[deleted]]`), oldest first."""
+        records = self._data.get("deleted", [])
+        return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
     def remember(self) -> None:
         """Keep the current parse in the cache, for a fast open next time (if it is new)."""
         if self._raw is self._remembered:

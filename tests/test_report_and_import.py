@@ -1,0 +1,130 @@
+"""The digest on a fixed sample, and export -> import as an identity, through the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOW
+from tests.test_cli import Run
+from tui.core.model import backlog_from_data
+from tui.core.report import build_report, markdown, period_start
+from tui.demo import demo_store_text
+
+EXPECTED = Path(__file__).parent / "fixtures" / "report_demo_14d.md"
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "demo.toml"
+    path.write_text(demo_store_text(NOW), encoding="utf-8")
+    monkeypatch.setenv("MODELBOARD_FILE", str(path))
+    return path
+
+
+def test_the_digest_of_the_demo_matches_the_expected_markdown(demo: Path) -> None:
+    run = Run("report", "--since", "14d")
+    assert run.code == 0
+    assert run.out == EXPECTED.read_text(encoding="utf-8")
+
+
+def test_the_digest_defaults_to_the_review_interval_and_has_json(demo: Path) -> None:
+    assert Run("report").out == EXPECTED.read_text(encoding="utf-8")  # review_days = 14
+    data = json.loads(Run("report", "--format", "json").out)
+    assert [e["id"] for e in data["added"]] == ["M-13", "M-23", "M-4", "M-38"]
+    assert data["top"][0] == {"id": "M-6", "title": "Credit limit model recalibration",
+                              "stage": "ready", "priority": 89.3}  # fmt: skip
+    assert data["per_stage"]["proposed"] == 12 and len(data["unscored"]) == 4
+
+
+def test_deletes_and_moves_in_the_period_are_reported(demo: Path) -> None:
+    assert Run("move", "M-1", "building").code == 0
+    assert Run("delete", "M-9").code == 0
+    report = Run("report", "--since", "2026-11-24").out
+    assert (
+        "## Moved (1)\n\n- M-1 Churn prediction v2: ready -> building (tester, 2026-11-24)"
+        in report
+    )
+    assert (
+        "## Deleted (1)\n\n- M-9 Call volume forecast: from retired (tester, 2026-11-24)" in report
+    )
+
+
+def test_markdown_escapes_item_text() -> None:
+    data = {"items": {"M-1": {"title": "*bold* [link](x) | pipe", "stage": "proposed",
+                              "created": NOW, "history": [{"at": NOW, "by": "a",
+                              "change": "created in proposed"}]}}}  # fmt: skip
+    text = markdown(build_report(backlog_from_data(data), [], NOW - dt.timedelta(days=1), NOW))
+    assert "- M-1 \\*bold\\* \\[link\\](x) \\| pipe (a, 2026-11-24)" in text
+
+
+def test_a_bad_since_is_wrong_usage(demo: Path) -> None:
+    assert Run("report", "--since", "soon").code == 2
+    assert period_start("2026-11-01", NOW) == dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_export_then_import_is_an_identity(demo: Path, tmp_path: Path, kind: str) -> None:
+    exported = tmp_path / f"export.{kind}"
+    exported.write_text(Run("export", "--format", kind).out)
+    before = demo.read_bytes()
+    run = Run("import", str(exported))
+    assert run.code == 0 and run.out == ""
+    assert demo.read_bytes() == before
+
+
+def test_import_into_a_new_store_brings_every_item(demo: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "export.json"
+    exported.write_text(Run("export").out)
+    fresh = tmp_path / "fresh.toml"
+    fresh.write_text(demo.read_text().split("\n[items.")[0])  # same settings, no items
+    assert Run("--file", str(fresh), "import", str(exported)).code == 0
+    assert tomllib.loads(fresh.read_text())["items"] == tomllib.loads(demo.read_text())["items"]
+
+
+def test_import_merges_by_id_and_dry_run_writes_nothing(demo: Path, tmp_path: Path) -> None:
+    csv_file = tmp_path / "changes.csv"
+    csv_file.write_text(
+        "id,title,stage,owner,score.value\n"
+        "M-1,Churn prediction v2,building,anna,5\n"
+        ",A new model,proposed,zoe,3\n"
+    )
+    before = demo.read_bytes()
+    dry = Run("import", str(csv_file), "--dry-run")
+    assert dry.code == 0 and "nothing was written" in dry.err
+    assert dry.out.splitlines() == ["update M-1: stage, scores", "add a new id: A new model"]
+    assert demo.read_bytes() == before
+    assert Run("import", str(csv_file)).code == 0
+    items = tomllib.loads(demo.read_text())["items"]
+    assert items["M-1"]["stage"] == "building" and items["M-1"]["scores"]["value"] == 5
+    assert items["M-41"]["title"] == "A new model" and items["M-41"]["owner"] == "zoe"
+
+
+def test_bad_rows_are_named_and_nothing_is_written(demo: Path, tmp_path: Path) -> None:
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text(
+        "id,title,stage,score.value\n"
+        ",Fine,proposed,3\n"
+        ",Bad stage,limbo,3\n"
+        ",Bad score,proposed,9\n"
+        ",,proposed,\n"
+    )
+    before = demo.read_bytes()
+    run = Run("import", str(csv_file))
+    assert run.code == 1 and "nothing was imported" in run.err
+    for expected in ("row 3: unknown stage 'limbo'", "row 4: score value: 9 is outside 1-5",
+                     "row 5: the title must not be empty"):  # fmt: skip
+        assert expected in run.err
+    assert "row 2" not in run.err
+    assert demo.read_bytes() == before
+
+
+def test_a_file_that_is_not_json_is_refused(demo: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"items": [')
+    run = Run("import", str(broken))
+    assert run.code == 1 and "not JSON" in run.err
