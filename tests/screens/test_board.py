@@ -271,3 +271,15 @@ async def test_the_command_palette_offers_the_board_actions(board_file: Path) ->
     async with app.run_test(size=(80, 24)):
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Add item", "Move to next stage", "Undo", "Filter", "Board keys"} <= titles
+
+
+async def test_the_ranked_list_orders_open_items_and_keeps_the_keys(board_file: Path) -> None:
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v")
+        assert [i.id for i in board(app).ranked_items] == ["M-1", "M-2", "M-3"]
+        await pilot.press("j", "L")
+        assert saved(board_file)["M-2"]["stage"] == "ready"
+        assert board(app).current_id == "M-2"
+        await pilot.press("v")
+        assert (board(app).column, board(app).current_id) == (1, "M-2")

@@ -20,8 +20,9 @@ from tui.core.model import Item, missing_fields, unscored_criteria
 from tui.core.operations import Change
 from tui.core.review import Include, review_queue
 from tui.core.session import Session
-from tui.core.sorting import SortOrder
+from tui.core.sorting import SortOrder, sorted_items
 from tui.screens.committing import commit_change
+from tui.widgets.ranked_list import RankedList
 from tui.widgets.stage_column import StageColumn
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class BoardScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("s", "sort", "Sort", id="sort"),
+        Binding("v", "toggle_view", "Ranked", id="view"),
         Binding("r", "review", "Review", id="review"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
@@ -68,6 +70,9 @@ class BoardScreen(Screen[None]):
         self.column = 0
         self.row = 0
         self.current_id: str | None = None
+        self.ranked = False
+        self.ranked_items: tuple[Item, ...] = ()
+        self.ranked_row = 0
         self.view = BoardView(
             session.backlog.board.stages, ((),) * len(session.backlog.board.stages), 0
         )  # built for real on mount
@@ -81,6 +86,7 @@ class BoardScreen(Screen[None]):
                 with Vertical(classes="stage"):
                     yield Static(id=f"stage-header-{index}", classes="stage-header", markup=False)
                     yield StageColumn(stage, id=f"stage-{index}")
+        yield RankedList(id="ranked")
         yield Static(
             "The terminal is too small for the board: make it at least "
             f"{MIN_WIDTH}x{MIN_HEIGHT}, or press q to quit.",
@@ -113,6 +119,9 @@ class BoardScreen(Screen[None]):
         self.row = max(0, min(self.row, len(self.view.columns[self.column]) - 1))
         now = self.session.actor().now
         board = self.session.backlog.board
+        if self.ranked:
+            self._refresh_ranked(keep)
+            return
         for index, items in enumerate(self.view.columns):
             cursor = self.row if index == self.column and items else None
             self.query_one(f"#stage-{index}", StageColumn).show(items, cursor, board, now)
@@ -126,14 +135,38 @@ class BoardScreen(Screen[None]):
         self.current_id = item.id if item else None
         backlog = self.session.backlog
         shown = self.view.shown()
+        order = "ranked by priority, open items" if self.ranked else f"sort: {self.order.value}"
         parts = [backlog.board.name, f"{shown} of {self.view.total} items" if self.filter_text
-                 else f"{self.view.total} items", f"sort: {self.order.value}"]  # fmt: skip
+                 else f"{self.view.total} items", order]  # fmt: skip
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))
 
+    def _refresh_ranked(self, keep: str | None) -> None:
+        board = self.session.backlog.board
+        open_stages = {s for s in board.stages if board.review_days_by_stage.get(s, 1) != 0}
+        items = [i for column in self.view.columns for i in column if i.stage in open_stages]
+        self.ranked_items = tuple(sorted_items(items, SortOrder.PRIORITY, board))
+        ids = [i.id for i in self.ranked_items]
+        if keep in ids:
+            self.ranked_row = ids.index(keep)
+        self.ranked_row = max(0, min(self.ranked_row, len(ids) - 1))
+        now = self.session.actor().now
+        self.query_one(RankedList).show(self.ranked_items, self.ranked_row, board, now)
+        self._after_cursor_move()
+
+    def action_toggle_view(self) -> None:
+        """Switch between the board and the ranked list of open items."""
+        self.ranked = not self.ranked
+        self.query_one("#columns").display = not self.ranked
+        self.query_one(RankedList).display = self.ranked
+        self.refresh_board(self.current_id)
+
     def focused_item(self) -> Item | None:
         """The item under the cursor, if any."""
+        if self.ranked:
+            rows = self.ranked_items
+            return rows[self.ranked_row] if 0 <= self.ranked_row < len(rows) else None
         items = self.view.columns[self.column] if self.view.columns else ()
         return items[self.row] if 0 <= self.row < len(items) else None
 
@@ -157,24 +190,41 @@ class BoardScreen(Screen[None]):
     # ---- navigation ---------------------------------------------------------------------
 
     def action_cursor_left(self) -> None:
-        if self.column > 0:
+        if not self.ranked and self.column > 0:
             self._set_cursor(self.column - 1, self.row)
 
     def action_cursor_right(self) -> None:
-        if self.column < len(self.view.columns) - 1:
+        if not self.ranked and self.column < len(self.view.columns) - 1:
             self._set_cursor(self.column + 1, self.row)
 
+    def _set_ranked_row(self, row: int) -> None:
+        self.ranked_row = max(0, min(row, len(self.ranked_items) - 1))
+        self.query_one(RankedList).move_cursor(self.ranked_row)
+        self._after_cursor_move()
+
     def action_cursor_up(self) -> None:
-        self._set_cursor(self.column, self.row - 1)
+        if self.ranked:
+            self._set_ranked_row(self.ranked_row - 1)
+        else:
+            self._set_cursor(self.column, self.row - 1)
 
     def action_cursor_down(self) -> None:
-        self._set_cursor(self.column, self.row + 1)
+        if self.ranked:
+            self._set_ranked_row(self.ranked_row + 1)
+        else:
+            self._set_cursor(self.column, self.row + 1)
 
     def action_cursor_first(self) -> None:
-        self._set_cursor(self.column, 0)
+        if self.ranked:
+            self._set_ranked_row(0)
+        else:
+            self._set_cursor(self.column, 0)
 
     def action_cursor_last(self) -> None:
-        self._set_cursor(self.column, len(self.view.columns[self.column]) - 1)
+        if self.ranked:
+            self._set_ranked_row(len(self.ranked_items) - 1)
+        else:
+            self._set_cursor(self.column, len(self.view.columns[self.column]) - 1)
 
     # ---- changes ------------------------------------------------------------------------
 
@@ -206,7 +256,7 @@ class BoardScreen(Screen[None]):
         self._move(1)
 
     def action_add(self) -> None:
-        self._open_editor(None, self.view.stages[self.column])
+        self._open_editor(None, self.view.stages[0 if self.ranked else self.column])
 
     def action_edit(self) -> None:
         item = self.focused_item()
