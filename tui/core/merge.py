@@ -13,14 +13,20 @@ from typing import Any
 
 from tui.core.errors import Conflict, ConflictError
 from tui.core.model import next_id
-from tui.core.operations import Change, ItemAdd, ItemDelete, ItemEdit, Step
+from tui.core.operations import Change, ItemAdd, ItemDelete, ItemEdit, SettingEdit, Step
 
 # Times that only move forward: both sides setting them merges to the later one.
 MONOTONIC_FIELDS = frozenset({"updated", "reviewed"})
 Items = Mapping[str, Mapping[str, Any]]
 
 
-def rebase(change: Change, base: Items, theirs: Items, deleted_ids: frozenset[str]) -> Change:
+def rebase(
+    change: Change,
+    base: Items,
+    theirs: Items,
+    deleted_ids: frozenset[str],
+    their_data: Mapping[str, Any] | None = None,
+) -> Change:
     """The change as it applies to `theirs`: only the fields we changed, merged per key.
 
     New items without an id get the next free one among `theirs` and `deleted_ids`.
@@ -37,6 +43,10 @@ def rebase(change: Change, base: Items, theirs: Items, deleted_ids: frozenset[st
                 continue
             taken.add(item_id)
             steps.append(ItemAdd(step.fields, item_id))
+        elif isinstance(step, SettingEdit):
+            setting = _rebased_setting(step, their_data or {}, conflicts)
+            if setting is not None:
+                steps.append(setting)
         elif isinstance(step, ItemDelete):
             their_item = theirs.get(step.item_id)
             if their_item is None:
@@ -52,6 +62,28 @@ def rebase(change: Change, base: Items, theirs: Items, deleted_ids: frozenset[st
     if conflicts:
         raise ConflictError(tuple(conflicts))
     return Change(tuple(steps), change.summary, change.touched)
+
+
+def table_at(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
+    """The table at a dotted path, or an empty one."""
+    node: Any = data
+    for key in path:
+        node = node.get(key, {}) if isinstance(node, Mapping) else {}
+    return node if isinstance(node, Mapping) else {}
+
+
+def _rebased_setting(
+    edit: SettingEdit, their_data: Mapping[str, Any], conflicts: list[Conflict]
+) -> SettingEdit | None:
+    current = table_at(their_data, edit.path)
+    values = {}
+    for key, mine in edit.values.items():
+        old, now = edit.previous.get(key), current.get(key)
+        if now not in (old, mine):
+            conflicts.append(Conflict(".".join(edit.path), key, now, mine))
+        elif now != mine:
+            values[key] = mine
+    return SettingEdit(edit.path, values, edit.previous) if values else None
 
 
 def _rebased_edit(
@@ -143,5 +175,11 @@ def apply_to_data(data: dict[str, Any], change: Change) -> None:
         elif isinstance(step, ItemDelete):
             items.pop(step.item_id, None)
             data.setdefault("deleted", []).append(dict(step.record))
+        elif isinstance(step, SettingEdit):
+            node = data
+            for key in step.path:
+                node[key] = dict(node.get(key, {}))
+                node = node[key]
+            node.update(step.values)
         else:
             items[step.item_id] = edited_table(items[step.item_id], step)

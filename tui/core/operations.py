@@ -51,7 +51,24 @@ class ItemDelete:
     record: Mapping[str, Any]
 
 
-Step = ItemAdd | ItemEdit | ItemDelete
+@dataclass(frozen=True)
+class SettingEdit:
+    """New values for keys of a settings table (such as a criterion's weight).
+
+    `previous` holds the values as they were, so the edit can be undone and merged.
+    """
+
+    path: tuple[str, ...]
+    values: Mapping[str, Any]
+    previous: Mapping[str, Any]
+
+    @property
+    def item_id(self) -> None:
+        """Settings belong to no item."""
+        return None
+
+
+Step = ItemAdd | ItemEdit | ItemDelete | SettingEdit
 
 
 @dataclass(frozen=True)
@@ -216,6 +233,28 @@ def mark_reviewed(backlog: Backlog, item_id: str, actor: Actor) -> Change:
         (HistoryEntry(actor.now, actor.name, "reviewed"),),
     )
     return Change((step,), f"marked {item_id} reviewed", (item_id,))
+
+
+def set_weights(backlog: Backlog, weights: Mapping[str, float], actor: Actor) -> Change:
+    """New weights for the board's criteria (0 takes a criterion out of the priority)."""
+    del actor  # settings carry no history; the change is in the file (and in git)
+    steps: list[SettingEdit] = []
+    described = []
+    for key, weight in weights.items():
+        criterion = backlog.board.criterion(key)
+        if criterion is None:
+            raise OperationError(f"unknown criterion {key!r}")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            raise OperationError(f"weight {key}: must be a number, 0 or more")
+        if weight == criterion.weight:
+            continue
+        value: float | int = int(weight) if float(weight).is_integer() else weight
+        old: float | int = (
+            int(criterion.weight) if criterion.weight.is_integer() else criterion.weight
+        )
+        steps.append(SettingEdit(("scoring", "criteria", key), {"weight": value}, {"weight": old}))
+        described.append(f"{key} {old} -> {value}")
+    return Change(tuple(steps), "weights: " + ", ".join(described))
 
 
 def snooze_item(backlog: Backlog, item_id: str, until: dt.date, actor: Actor) -> Change:

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tui.core.merge import apply_to_data, edited_table
-from tui.core.operations import Change, ItemDelete, ItemEdit
+from tui.core.merge import apply_to_data, edited_table, table_at
+from tui.core.operations import Change, ItemDelete, ItemEdit, SettingEdit
 
 # Building blocks of lines that hold no bracket or string left open at their end.
 _BASIC = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
@@ -194,6 +194,19 @@ def layout(text: str, item_ids: set[str] | frozenset[str]) -> Layout:
     return Layout(spans, leads, items_end, frozenset(comment_lines))
 
 
+def table_span(text: str, path: tuple[str, ...]) -> tuple[int, int]:
+    """Where the table `[a.b.c]` lies: its header to the next header (or the comment lines
+    attached to it). UnusualLayout when the table has no header of its own."""
+    found, comment_lines = headers(text)
+    for index, header in enumerate(found):
+        if header.path == path and not header.is_array:
+            end = len(text)
+            if index + 1 < len(found):
+                end = _attached_comments_start(text, found[index + 1].start, comment_lines)
+            return header.start, end
+    raise UnusualLayout(f"no [{'.'.join(path)}] header")
+
+
 def _attached_comments_start(text: str, start: int, comment_lines: set[int]) -> int:
     """Move up over comment-only lines directly above `start` (no blank line between)."""
     while start > 0:
@@ -279,6 +292,25 @@ def _apply_edit(container: Any, edit: ItemEdit) -> None:
             container["history"].append(_toml_value(entry.as_data()))
 
 
+def _nested(path: tuple[str, ...], table: Mapping[str, Any]) -> dict[str, Any]:
+    node: dict[str, Any] = dict(table)
+    for key in reversed(path):
+        node = {key: node}
+    return node
+
+
+def _edited_setting_block(block: str, edit: SettingEdit) -> str:
+    import tomlkit
+
+    doc = tomlkit.parse(block)
+    node: Any = doc
+    for key in edit.path:
+        node = node[key]
+    for key, value in edit.values.items():
+        node[key] = _toml_value(value)
+    return tomlkit.dumps(doc)
+
+
 def _edited_block(block: str, edit: ItemEdit) -> str:
     import tomlkit
 
@@ -311,7 +343,15 @@ def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
     appended: list[str] = []
     added: list[str] = []
     for step in change.steps:
-        if isinstance(step, ItemEdit):
+        if isinstance(step, SettingEdit):
+            start, end = table_span(text, step.path)
+            old = text[start:end]
+            _check_block(old, _nested(step.path, table_at(data, step.path)))
+            new = _edited_setting_block(old, step)
+            expected = {**table_at(data, step.path), **step.values}
+            _check_block(new, _nested(step.path, expected))
+            replacements.append((start, end, new))
+        elif isinstance(step, ItemEdit):
             start, end = where.spans[step.item_id]
             old = text[start:end]
             _check_block(old, {"items": {step.item_id: items[step.item_id]}})
@@ -380,7 +420,13 @@ def _spliced_document(text: str, data: Mapping[str, Any], change: Change) -> str
     doc = tomlkit.parse(text)
     items = doc.setdefault("items", tomlkit.table(is_super_table=True))
     for step in change.steps:
-        if isinstance(step, ItemEdit):
+        if isinstance(step, SettingEdit):
+            node: Any = doc
+            for key in step.path:
+                node = node.setdefault(key, tomlkit.table())
+            for key, value in step.values.items():
+                node[key] = _toml_value(value)
+        elif isinstance(step, ItemEdit):
             _apply_edit(items[step.item_id], step)
         elif isinstance(step, ItemDelete):
             del items[step.item_id]

@@ -233,6 +233,7 @@ class Store:
                 {**self._data.get("items", {}), **(base or {})},
                 theirs.get("items", {}),
                 backlog_from_data({"deleted": theirs.get("deleted", [])}).deleted_ids,
+                theirs,
             )
             text = raw.decode("utf-8")
             new_text = spliced(text, theirs, applied) if applied.steps else text
@@ -246,7 +247,7 @@ class Store:
         self._raw = new_raw
         self._data = new_data
         self._generation += 1
-        if same:
+        if same and all(step.item_id is not None for step in applied.steps):
             self._backlog = _rebuilt(self._backlog, new_data, applied)
         else:
             self._backlog = backlog_from_data(new_data)

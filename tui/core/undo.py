@@ -6,7 +6,16 @@ from typing import Any
 
 from tui.core.actor import Actor
 from tui.core.model import Backlog
-from tui.core.operations import Change, ItemAdd, ItemDelete, ItemEdit, delete_item, edit_item
+from tui.core.operations import (
+    Change,
+    ItemAdd,
+    ItemDelete,
+    ItemEdit,
+    SettingEdit,
+    Step,
+    delete_item,
+    edit_item,
+)
 
 
 def inverse(applied: Change, before: Backlog, after: Backlog, actor: Actor) -> Change:
@@ -15,9 +24,11 @@ def inverse(applied: Change, before: Backlog, after: Backlog, actor: Actor) -> C
     Edits are set back field by field (and recorded in the history like any edit), a new item
     is deleted again, and a deleted item comes back under its old id.
     """
-    steps: list[ItemAdd | ItemEdit | ItemDelete] = []
+    steps: list[Step] = []
     for step in reversed(applied.steps):
-        if isinstance(step, ItemAdd):
+        if isinstance(step, SettingEdit):
+            steps.append(SettingEdit(step.path, step.previous, step.values))
+        elif isinstance(step, ItemAdd):
             if step.item_id is not None and step.item_id in after.items:
                 steps.extend(delete_item(after, step.item_id, actor).steps)
         elif isinstance(step, ItemDelete):
