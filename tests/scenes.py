@@ -34,12 +34,22 @@ async def _review(pilot: Pilot[None]) -> None:
     await pilot.press("r")
 
 
+async def _ranked(pilot: Pilot[None]) -> None:
+    await pilot.press("v")
+
+
+async def _scoring(pilot: Pilot[None]) -> None:
+    await pilot.press("w", "down", "right", "right")
+
+
 SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "board": ((80, 24), _nothing),
     "board-160x48": ((160, 48), _nothing),
     "help": ((80, 24), _help),
     "editor": ((80, 24), _editor),
     "review": ((80, 24), _review),
+    "ranked": ((80, 24), _ranked),
+    "scoring": ((80, 24), _scoring),
 }
 
 

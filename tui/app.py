@@ -156,6 +156,12 @@ class ModelboardApp(App[None]):
             ("Move to previous stage", "Move the item one column left (H)", board.action_move_left),
             ("Filter", "Filter the board by title, id, owner or tag (/)", board.action_filter),
             ("Cycle sort order", "Priority, stalest first, newest, title (s)", board.action_sort),
+            (
+                "Ranked list",
+                "All open items by priority, or back to the board (v)",
+                board.action_toggle_view,
+            ),
+            ("Scoring", "The criteria's weights, with the ranking live (w)", board.action_scoring),
             ("Undo", "Take back the last change (u)", board.action_undo),
             ("Review", "Walk the stale items one by one (r)", board.action_review),
             ("Board keys", "Every key of the board (?)", board.action_help),

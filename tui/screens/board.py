@@ -53,6 +53,7 @@ class BoardScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", show=False),
         Binding("s", "sort", "Sort", id="sort"),
         Binding("v", "toggle_view", "Ranked", id="view"),
+        Binding("w", "scoring", "Weights", id="scoring", show=False),
         Binding("r", "review", "Review", id="review"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
@@ -378,6 +379,24 @@ class BoardScreen(Screen[None]):
             self.app.push_screen(ReviewSummaryScreen(counts or {}, left))
 
         self.app.push_screen(ReviewScreen(self.session, include, self.edit_externally), finished)
+
+    def action_scoring(self) -> None:
+        """Open the scoring screen; saved weights re-rank the board at once."""
+        from tui.screens.scoring import ScoringScreen
+
+        def done(weights: dict[str, float] | None) -> None:
+            if not weights:
+                return
+            try:
+                change = operations.set_weights(self.session.backlog, weights, self.session.actor())
+            except ModelboardError as error:
+                self.notify(error.message, severity="error")
+                return
+            if self.commit(change, keep=self.current_id):
+                self.notify(change.summary[:1].upper() + change.summary[1:] + ". u undoes.")
+
+        backlog = self.session.backlog
+        self.app.push_screen(ScoringScreen(backlog.board, list(backlog.items.values())), done)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
