@@ -195,7 +195,7 @@ def test_export_formats(store: Path) -> None:
     exported = Run("export", "--format", "json").json()
     assert isinstance(exported, dict) and exported["items"][0]["description"] == "x\ny"
     csv_text = Run("export", "--format", "csv").out
-    assert csv_text.splitlines()[0].startswith("id,title,stage,kind,owner,tags,score.value")
+    assert csv_text.splitlines()[0].startswith("id,title,stage,kind,owner,tags,goals,score.value")
     assert "a;b" in csv_text
     assert "## proposed (1)" in Run("export", "--format", "md").out
 

@@ -167,3 +167,9 @@ class ModelboardApp(App[None]):
             ("Board keys", "Every key of the board (?)", board.action_help),
         ):
             yield SystemCommand(title, help_text, action)
+        for goal in board.session.backlog.board.goals:
+            yield SystemCommand(
+                f"Filter by goal: {goal.title}",
+                f"Only the items serving {goal.id} (escape clears)",
+                lambda goal_id=goal.id: board.filter_by(f"goal:{goal_id}"),
+            )

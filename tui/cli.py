@@ -338,6 +338,8 @@ def _field_values(args: argparse.Namespace, store: Store) -> dict[str, Any]:
             values[name] = sys.stdin.read() if value == "-" else value
     if args.tag:
         values["tags"] = args.tag
+    if args.goal:
+        values["goals"] = args.goal
     if args.score:
         values["scores"] = dict(_score(text) for text in args.score)
     return values
@@ -382,6 +384,9 @@ def _item_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--owner", help="who owns the item")
     parser.add_argument(
         "--tag", action="append", metavar="T", help="a tag (repeatable; replaces the tags)"
+    )
+    parser.add_argument(
+        "--goal", action="append", metavar="G", help="a goal it serves (repeatable; replaces)"
     )
     parser.add_argument("--description", help="what the model is ('-' reads stdin)")
     parser.add_argument("--benefit", help="the expected benefit ('-' reads stdin)")

@@ -555,6 +555,15 @@ GOAL_HISTORY = {
 }
 
 
+GOALS = {
+    "G1": ("Keep more customers", "Cut churn by a fifth by the end of next year."),
+    "G2": ("Lose less to fraud and risk", "Halve losses from fraud and bad debt."),
+    "G3": ("Run the supply chain leaner", "Less waste, fewer empty shelves, lower costs."),
+}
+GOAL_OF_TAG = {"retention": "G1", "marketing": "G1", "recommendations": "G1", "risk": "G2",
+               "payments": "G2", "supply": "G3", "iot": "G3"}  # fmt: skip
+
+
 def demo_items(now: dt.datetime) -> list[tuple[str, dict[str, Any]]]:
     """The sample items as (id, fields), dates relative to `now`."""
     now = now.astimezone(dt.UTC).replace(microsecond=0)
@@ -570,6 +579,9 @@ def demo_items(now: dt.datetime) -> list[tuple[str, dict[str, Any]]]:
                 fields[name] = value
         if tags:
             fields["tags"] = list(tags)
+        goals = sorted({GOAL_OF_TAG[t] for t in tags if t in GOAL_OF_TAG})
+        if goals:
+            fields["goals"] = goals
         if scores:
             fields["scores"] = dict(zip(("value", "feasibility", "effort"), scores, strict=True))
         fields["created"] = created
@@ -593,5 +605,8 @@ def demo_store_text(now: dt.datetime) -> str:
     """The whole sample store as TOML text."""
     text = DEFAULT_STORE.replace('name = "Model backlog"', 'name = "Acme model backlog"')
     text = text.replace("retired = 0\n", "retired = 0\ndeployed = 60\n")
+    text += '\n# Strategic goals: items name the ones they serve (goals = ["G1"]).\n'
+    for goal_id, (title, description) in GOALS.items():
+        text += f'[goals.{goal_id}]\ntitle = "{title}"\ndescription = "{description}"\n\n'
     blocks = [render_item(item_id, fields) for item_id, fields in demo_items(now)]
     return text + "\n" + "\n".join(blocks)

@@ -9,9 +9,18 @@ from tui.core.sorting import SortOrder, sorted_items
 
 
 def matches(item: Item, text: str) -> bool:
-    """True when every word of `text` is in the item's title, id, owner or tags."""
+    """True when every word of `text` is in the item's title, id, owner or tags;
+    a word `goal:G1` asks for items serving goal G1 (`goal:none`: serving none)."""
     haystack = " ".join((item.title, item.id, item.owner, *item.tags)).casefold()
-    return all(word in haystack for word in text.casefold().split())
+    goals = {g.casefold() for g in item.goals}
+    for word in text.casefold().split():
+        if word.startswith("goal:"):
+            wanted = word.removeprefix("goal:")
+            if (wanted == "none" and goals) or (wanted != "none" and wanted not in goals):
+                return False
+        elif word not in haystack:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def item_summary(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
         "kind": item.kind,
         "owner": item.owner,
         "tags": list(item.tags),
+        "goals": list(item.goals),
         "scores": dict(item.scores),
         "priority": priority(item.scores, board.criteria),
         "created": iso(item.created),
@@ -96,6 +97,9 @@ def export_json(backlog: Backlog, now: dt.datetime) -> str:
                 for c in board.criteria
             ],
             "required": list(board.required),
+            "goals": [
+                {"id": g.id, "title": g.title, "description": g.description} for g in board.goals
+            ],  # fmt: skip
         },
         "items": [item_details(item, board, now) for item in _in_board_order(backlog)],
     }
@@ -113,6 +117,7 @@ def export_csv(backlog: Backlog, now: dt.datetime) -> str:
         "kind",
         "owner",
         "tags",
+        "goals",
         *(f"score.{c.key}" for c in board.criteria),
         *text_fields,
         "priority",
@@ -128,7 +133,11 @@ def export_csv(backlog: Backlog, now: dt.datetime) -> str:
     writer.writerow(columns)
     for item in _in_board_order(backlog):
         summary = item_summary(item, board, now)
-        row: dict[str, Any] = {**summary, "tags": ";".join(item.tags)}
+        row: dict[str, Any] = {
+            **summary,
+            "tags": ";".join(item.tags),
+            "goals": ";".join(item.goals),
+        }
         for criterion in board.criteria:
             row[f"score.{criterion.key}"] = item.scores.get(criterion.key, "")
         for name in text_fields:

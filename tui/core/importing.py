@@ -57,8 +57,8 @@ def rows_of(text: str, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
                 fields[""] = value  # more cells than columns
             elif column.startswith("score."):
                 scores[column.removeprefix("score.")] = value
-            elif column == "tags":
-                fields["tags"] = [t for t in (value or "").split(";") if t.strip()]
+            elif column in ("tags", "goals"):
+                fields[column] = [t for t in (value or "").split(";") if t.strip()]
             else:
                 fields[column] = value
         fields["scores"] = scores
@@ -96,7 +96,7 @@ def _row_step(
             raise OperationError(f"{item_id} appears twice")
         seen.add(item_id)
     board = backlog.board
-    names = ("title", "stage", "kind", "owner", "tags", *TEXT_FIELDS, *board.required)
+    names = ("title", "stage", "kind", "owner", "tags", "goals", *TEXT_FIELDS, *board.required)
     values = {name: row[name] for name in dict.fromkeys(names) if name in row}
     values = {k: v for k, v in values.items() if v is not None}
     scores = {k: _score(k, v) for k, v in (row.get("scores") or {}).items()}
@@ -107,9 +107,9 @@ def _row_step(
         if item_id is None:  # pragma: no cover - existing implies an id
             raise OperationError("no id")
         clean["scores"] = {k: scores.get(k) for k in {*existing.scores, *scores}}
-        for name in ("owner", *TEXT_FIELDS, *board.required):
-            if name in clean and clean[name] == "":
-                clean[name] = None
+        for name in ("owner", "tags", "goals", *TEXT_FIELDS, *board.required):
+            if name in clean and clean[name] in ("", []):
+                clean[name] = None  # empty in an export means absent
         change = edit_item(backlog, existing.id, clean, actor)
         if not change.steps:
             return None, ""

@@ -50,6 +50,15 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Goal:
+    """A strategic goal items can serve (`[goals.<id>]`)."""
+
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Board:
     """Board-wide settings: stages, review intervals, scoring criteria, the template."""
 
@@ -60,6 +69,11 @@ class Board:
     review_days_by_stage: Mapping[str, int] = field(default_factory=dict)
     criteria: tuple[Criterion, ...] = ()
     required: tuple[str, ...] = TEXT_FIELDS
+    goals: tuple[Goal, ...] = ()
+
+    def goal(self, goal_id: str) -> Goal | None:
+        """The goal with this id, if the board has one."""
+        return next((g for g in self.goals if g.id == goal_id), None)
 
     def criterion(self, key: str) -> Criterion | None:
         """The criterion named `key`, if the board has one."""
@@ -80,6 +94,7 @@ class Item:
     kind: str
     owner: str
     tags: tuple[str, ...]
+    goals: tuple[str, ...]
     scores: Mapping[str, int]
     created: dt.datetime | None
     updated: dt.datetime | None
@@ -123,6 +138,11 @@ def known_ids(backlog: Backlog) -> str:
         return "the backlog is empty"
     shown = ", ".join(ids[:20])
     return f"items are: {shown}" + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+
+
+def serves_no_goal(item: Item, board: Board) -> bool:
+    """True when the board has goals and the item serves none of them."""
+    return bool(board.goals) and not item.goals
 
 
 def missing_fields(item: Item, board: Board) -> list[str]:
@@ -218,7 +238,26 @@ def _board_from_data(data: Mapping[str, Any], problems: list[str]) -> Board:
         review_days_by_stage=by_stage,
         criteria=_criteria(data, problems),
         required=required,
+        goals=_goals(data, problems),
     )
+
+
+def _goals(data: Mapping[str, Any], problems: list[str]) -> tuple[Goal, ...]:
+    raw = _table(data, "goals", problems)
+    goals = []
+    for goal_id, table in raw.items():
+        if not isinstance(table, dict):
+            problems.append(f"goals.{goal_id}: must be a table")
+            continue
+        title, description = table.get("title", goal_id), table.get("description", "")
+        goals.append(
+            Goal(
+                goal_id,
+                title if isinstance(title, str) else goal_id,
+                description if isinstance(description, str) else "",
+            )
+        )
+    return tuple(goals)
 
 
 def _criteria(data: Mapping[str, Any], problems: list[str]) -> tuple[Criterion, ...]:
@@ -275,6 +314,10 @@ def item_from_table(
             problems.append(f"{item_id}.scores.{key}: must be a whole number from 1 to 5")
         else:
             scores[key] = value
+    goals = _str_tuple(table.get("goals"), f"{item_id}.goals", problems)
+    for goal_id in goals:
+        if board.goal(goal_id) is None:
+            problems.append(f"{item_id}.goals: no goal {goal_id!r} on the board")
     history = []
     raw_history = table.get("history", [])
     for entry in raw_history if isinstance(raw_history, list) else []:
@@ -296,6 +339,7 @@ def item_from_table(
         kind=text("kind"),
         owner=text("owner"),
         tags=_str_tuple(table.get("tags"), f"{item_id}.tags", problems),
+        goals=goals,
         scores=scores,
         created=_moment(table, "created", item_id, problems),
         updated=_moment(table, "updated", item_id, problems),

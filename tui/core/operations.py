@@ -95,7 +95,7 @@ def validated(board: Board, values: Mapping[str, Any]) -> dict[str, Any]:
             result[name] = None
         elif name == "scores":
             result[name] = validated_scores(board, value)
-        elif name == "tags":
+        elif name in ("tags", "goals"):
             result[name] = _tags(value)
         elif name in LINE_FIELDS:
             result[name] = _line(name, value)
@@ -109,6 +109,10 @@ def validated(board: Board, values: Mapping[str, Any]) -> dict[str, Any]:
         raise OperationError(
             f"unknown stage {result['stage']!r}; the board's stages are: " + ", ".join(board.stages)
         )
+    for goal_id in result.get("goals") or ():
+        if board.goal(goal_id) is None:
+            known = ", ".join(g.id for g in board.goals) or "none"
+            raise OperationError(f"unknown goal {goal_id!r}; the board's goals are: {known}")
     if result.get("kind") and result["kind"] not in board.kinds:
         raise OperationError(
             f"unknown kind {result['kind']!r}; the board's kinds are: " + ", ".join(board.kinds)
@@ -311,7 +315,7 @@ def describe_change(name: str, old: object, new: object) -> str:
             if old_scores.get(key) != new_scores.get(key)
         ]
         return "scores: " + ", ".join(parts)
-    if name in LINE_FIELDS or name == "tags":
+    if name in LINE_FIELDS or name in ("tags", "goals"):
         return f"{name}: {_short(old)} -> {_short(new)}"
     return (
         f"{name}: {'set' if old in (None, '') else 'cleared' if new in (None, '') else 'changed'}"

@@ -334,6 +334,11 @@ class BoardScreen(Screen[None]):
         self.order = self.order.next()
         self.refresh_board()
 
+    def filter_by(self, text: str) -> None:
+        """Show only the items matching `text` (as typed after `/`)."""
+        self.filter_text = text
+        self.refresh_board()
+
     def action_filter(self) -> None:
         from tui.widgets.filter_bar import FilterBar
 

@@ -88,6 +88,12 @@ class EditorScreen(Screen[EditorResult | None]):
                     yield Static("Tags", classes="label")
                     tags = ", ".join(item.tags) if item else ""
                     yield Input(tags, id="tags", placeholder="separated by commas")
+            if board.goals:
+                names = ", ".join(f"{g.id} {g.title}" for g in board.goals)
+                yield Static("Goals it serves", classes="label")
+                yield Input(", ".join(item.goals) if item else "", id="goals",
+                            placeholder="goal ids, separated by commas")  # fmt: skip
+                yield Static(Content(for_terminal(names)), classes="hint")
             yield Static(id="priority", classes="label")
             for criterion in board.criteria:
                 yield ScoreField(criterion, item.scores.get(criterion.key) if item else None)
@@ -134,6 +140,9 @@ class EditorScreen(Screen[EditorResult | None]):
             ],
             "scores": {f.criterion.key: f.value for f in self.query(ScoreField)},
         }
+        if self.board.goals:
+            raw = self.query_one("#goals", Input).value
+            values["goals"] = [g.strip() for g in raw.split(",") if g.strip()]
         for name in self.text_fields:
             values[name] = self.query_one(f"#text-{name}", TextArea).text
         return values

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 
 from tui.core import operations
 from tui.core.errors import ModelboardError
-from tui.core.model import Item, missing_fields
+from tui.core.model import Item, missing_fields, serves_no_goal
 from tui.core.operations import Change
 from tui.core.review import Include, ReviewSession, changes_since_review, review_queue
 from tui.core.scoring import priority
@@ -107,6 +107,10 @@ class ReviewScreen(Screen[dict[str, int]]):
                  f"owner {plain(item.owner) or '-'}"]  # fmt: skip
         if item.tags:
             facts.append("tags " + plain(", ".join(item.tags)))
+        if serves_no_goal(item, board):
+            facts.append("serves no goal")
+        elif item.goals:
+            facts.append("goals " + plain(", ".join(item.goals)))
         days = days_since_looked_at(item, self._now())
         interval = review_interval(board, item.stage)
         when = "never reviewed" if item.reviewed is None else f"last reviewed {days} days ago"
