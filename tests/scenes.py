@@ -42,6 +42,10 @@ async def _scoring(pilot: Pilot[None]) -> None:
     await pilot.press("w", "down", "right", "right")
 
 
+async def _report(pilot: Pilot[None]) -> None:
+    await pilot.press("R")
+
+
 SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "board": ((80, 24), _nothing),
     "board-160x48": ((160, 48), _nothing),
@@ -50,6 +54,7 @@ SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "review": ((80, 24), _review),
     "ranked": ((80, 24), _ranked),
     "scoring": ((80, 24), _scoring),
+    "report": ((80, 24), _report),
 }
 
 

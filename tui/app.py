@@ -162,6 +162,11 @@ class ModelboardApp(App[None]):
                 board.action_toggle_view,
             ),
             ("Scoring", "The criteria's weights, with the ranking live (w)", board.action_scoring),
+            (
+                "Report",
+                "The digest for stakeholders; w writes it to a file (R)",
+                board.action_report,
+            ),
             ("Undo", "Take back the last change (u)", board.action_undo),
             ("Review", "Walk the stale items one by one (r)", board.action_review),
             ("Board keys", "Every key of the board (?)", board.action_help),

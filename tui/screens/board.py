@@ -54,6 +54,7 @@ class BoardScreen(Screen[None]):
         Binding("s", "sort", "Sort", id="sort"),
         Binding("v", "toggle_view", "Ranked", id="view"),
         Binding("w", "scoring", "Weights", id="scoring", show=False),
+        Binding("R", "report", "Report", id="report", show=False),
         Binding("r", "review", "Review", id="review"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
@@ -402,6 +403,13 @@ class BoardScreen(Screen[None]):
 
         backlog = self.session.backlog
         self.app.push_screen(ScoringScreen(backlog.board, list(backlog.items.values())), done)
+
+    def action_report(self) -> None:
+        """Open the report of the last review interval."""
+        from tui.screens.report import ReportScreen
+
+        days = self.session.backlog.board.review_days or 14
+        self.app.push_screen(ReportScreen(self.session, days))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
