@@ -21,7 +21,8 @@ from tui.core.operations import Change
 from tui.core.review import Include, review_queue
 from tui.core.session import Session
 from tui.core.sorting import SortOrder, sorted_items
-from tui.screens.committing import commit_change
+from tui.screens.committing import commit_change, sentence, undo_last
+from tui.widgets.card import plain
 from tui.widgets.ranked_list import RankedList
 from tui.widgets.stage_column import StageColumn
 
@@ -313,21 +314,13 @@ class BoardScreen(Screen[None]):
 
         from tui.screens.confirm import ConfirmScreen
 
-        question = f"Delete {item.id} “{item.title}”?"
+        question = f"Delete {item.id} “{plain(item.title)}”?"
         self.app.push_screen(ConfirmScreen(question), confirmed)
 
     def action_undo(self) -> None:
-        if not self.session.can_undo:
-            self.notify("Nothing to undo.")
-            return
-        try:
-            applied = self.session.undo()
-        except ModelboardError as error:
-            self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
-            return
+        applied = undo_last(self, self.session)
         if applied is not None:
             self.refresh_board(next((s.item_id for s in applied.steps if s.item_id), None))
-            self.notify(applied.summary[:1].upper() + applied.summary[1:])
 
     # ---- view ---------------------------------------------------------------------------
 
@@ -399,7 +392,7 @@ class BoardScreen(Screen[None]):
                 self.notify(error.message, severity="error")
                 return
             if self.commit(change, keep=self.current_id):
-                self.notify(change.summary[:1].upper() + change.summary[1:] + ". u undoes.")
+                self.notify(sentence(change.summary) + ". u undoes.")
 
         backlog = self.session.backlog
         self.app.push_screen(ScoringScreen(backlog.board, list(backlog.items.values())), done)

@@ -35,3 +35,23 @@ def commit_change(
     except ModelboardError as error:
         screen.notify(error.message, title="Not saved", severity="error", timeout=8)
     return None
+
+
+def sentence(text: str) -> str:
+    """A change's summary as a notice: first letter up, ids left as they are."""
+    return text[:1].upper() + text[1:]
+
+
+def undo_last(screen: Screen[Any], session: Session) -> Change | None:
+    """Take back the session's last change, saying what happened; None when nothing was."""
+    if not session.can_undo:
+        screen.notify("Nothing to undo.")
+        return None
+    try:
+        applied = session.undo()
+    except ModelboardError as error:
+        screen.notify(error.message, title="Undo not saved", severity="error", timeout=8)
+        return None
+    if applied is not None:
+        screen.notify(sentence(applied.summary))
+    return applied

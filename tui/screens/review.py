@@ -22,7 +22,7 @@ from tui.core.review import Include, ReviewSession, changes_since_review, review
 from tui.core.scoring import priority
 from tui.core.session import Session
 from tui.core.staleness import days_since_looked_at, review_interval
-from tui.screens.committing import commit_change
+from tui.screens.committing import commit_change, undo_last
 from tui.widgets.card import plain
 from tui.widgets.score_field import ScoreField
 
@@ -274,20 +274,11 @@ class ReviewScreen(Screen[dict[str, int]]):
         self.app.push_screen(ConfirmScreen(f"Delete {item.id} “{plain(item.title)}”?"), confirmed)
 
     def action_undo(self) -> None:
-        if not self.session.can_undo:
-            self.notify("Nothing to undo.")
-            return
-        try:
-            applied = self.session.undo()
-        except ModelboardError as error:
-            self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
-            return
+        applied = undo_last(self, self.session)
         if applied is not None:
-            restored = [s.item_id for s in applied.steps if s.item_id]
-            for item_id in restored:
+            for item_id in (s.item_id for s in applied.steps if s.item_id):
                 if item_id not in self.walk.item_ids and item_id in self.session.backlog.items:
                     self.walk.item_ids.insert(self.walk.position, item_id)  # a delete undone
-            self.notify(applied.summary[:1].upper() + applied.summary[1:])
             self.show_item()
 
     def action_include(self) -> None:
