@@ -1,16 +1,37 @@
-"""The core and the command line never import Textual or Rich: listings must start fast."""
+"""The core and the command line never import Textual or Rich; listings never load tomlkit."""
 
 from __future__ import annotations
 
+import json
+import pkgutil
 import subprocess
 import sys
 
+import tui.core
 
-def test_core_and_cli_import_no_textual() -> None:
+
+def _imported(code: str) -> list[str]:
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return list(json.loads(result.stdout))
+
+
+def test_no_core_module_imports_textual_or_rich() -> None:
+    modules = [f"tui.core.{m.name}" for m in pkgutil.iter_modules(tui.core.__path__)]
+    assert len(modules) > 15
+    loaded = _imported("\n".join(f"import {m}" for m in [*modules, "tui.cli", "tui.output"]))
+    assert not {"textual", "rich"} & set(loaded)
+
+
+def test_a_listing_loads_neither_textual_nor_tomlkit() -> None:
     code = (
-        "import sys, tui.cli, tui.core.store, tui.core.splice, tui.core.export;"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'tomlkit')];"
-        "print(bad); raise SystemExit(1 if bad else 0)"
+        "import io, tempfile, pathlib, contextlib\n"
+        "from tui.cli import main\n"
+        "from tui.core.defaults import DEFAULT_STORE\n"
+        "path = pathlib.Path(tempfile.mkdtemp()) / 'b.toml'\n"
+        "path.write_text(DEFAULT_STORE)\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['--file', str(path), 'list', '--json']) == 0\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert not {"textual", "rich", "tomlkit"} & set(_imported(code))
