@@ -28,6 +28,8 @@ POLL_SECONDS = 2.0
 class ModelboardApp(App[None]):
     """modelboard in the terminal: the board of one store file."""
 
+    # Every sheet loads here: the board, as the default screen, would not load a CSS_PATH of its
+    # own, and sheets given to pushed screens (tried) arrive after their first layout.
     CSS_PATH = [
         "styles/app.tcss",
         "styles/board.tcss",
