@@ -283,3 +283,21 @@ async def test_the_ranked_list_orders_open_items_and_keeps_the_keys(board_file: 
         assert board(app).current_id == "M-2"
         await pilot.press("v")
         assert (board(app).column, board(app).current_id) == (1, "M-2")
+
+
+async def test_columns_say_how_many_cards_are_out_of_view(tmp_path: Path) -> None:
+    path = tmp_path / "backlog.toml"
+    items = "".join(
+        f'\n[items.M-{n}]\ntitle = "Item {n}"\nstage = "proposed"\ncreated = 2026-11-20T09:00:00Z\n'
+        for n in range(1, 11)
+    )
+    path.write_text(DEFAULT_STORE + items)
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        column = app.screen.query_one("#stage-0", StageColumn)
+        last = column.size.height - 1
+        assert column.render_line(last).text.strip() == "↓ 6 more"  # 4 of 10 shown
+        await pilot.press("G")
+        assert column.render_line(0).text.strip() == "↑ 6 above"  # the last 4 shown
+        assert column.render_line(column.size.height - 1).text.strip() == ""
+        assert board(app).current_id == "M-10"

@@ -32,6 +32,7 @@ class StageColumn(ScrollView, can_focus=False):
         "stage-column--stale",
         "stage-column--incomplete",
         "stage-column--unscored",
+        "stage-column--more",
     }
 
     def __init__(self, stage: str, *, id: str | None = None) -> None:  # noqa: A002
@@ -67,7 +68,9 @@ class StageColumn(ScrollView, can_focus=False):
     def reveal_cursor(self) -> None:
         """Scroll so that the card under the cursor is in view."""
         if self.cursor is not None and self.items:
-            region = Region(0, self.cursor * CARD_HEIGHT, 1, CARD_LINES)
+            # a line of margin each side: the first and last lines may say "more"
+            top = max(0, self.cursor * CARD_HEIGHT - 1)
+            region = Region(0, top, 1, CARD_LINES + 1 + (self.cursor * CARD_HEIGHT - top))
             self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def on_resize(self) -> None:
@@ -83,15 +86,41 @@ class StageColumn(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         _, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        more = self._more(y, scroll_y)
+        if more:
+            style = self.get_component_rich_style("stage-column--more")
+            return Strip([Segment(f" {more}", style)]).adjust_cell_length(width, style)
         index, line = divmod(scroll_y + y, CARD_HEIGHT)
         if index >= len(self.items) or line >= CARD_LINES:
-            return Strip.blank(width, self.rich_style)
+            return self._blank(width)
         item = self.items[index]
         selected = index == self.cursor
         key = (item.id, line, selected, width)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._card_strip(item, line, selected, width)
+        return strip
+
+    def _more(self, y: int, scroll_y: int) -> str:
+        """On the first and last visible lines: how many cards lie (even partly) out of view.
+        No scrollbar: the words say it, and cost no widget."""
+        height = self.size.height
+        if height < CARD_HEIGHT + 2:
+            return ""
+        if y == height - 1:
+            last = scroll_y + height - 2  # the last line above this one
+            shown = max(0, (last - (CARD_LINES - 1)) // CARD_HEIGHT + 1)
+            below = len(self.items) - shown
+            return f"↓ {below} more" if below > 0 else ""
+        if y == 0 and scroll_y > 0:
+            return f"↑ {(scroll_y + CARD_HEIGHT) // CARD_HEIGHT} above"
+        return ""
+
+    def _blank(self, width: int) -> Strip:
+        key = ("", -1, False, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = Strip.blank(width, self.rich_style)
         return strip
 
     def _card_strip(self, item: Item, line: int, selected: bool, width: int) -> Strip:
