@@ -100,7 +100,9 @@ def test_import_merges_by_id_and_dry_run_writes_nothing(demo: Path, tmp_path: Pa
     assert demo.read_bytes() == before
     assert Run("import", str(csv_file)).code == 0
     items = tomllib.loads(demo.read_text())["items"]
-    assert items["M-1"]["stage"] == "building" and items["M-1"]["scores"]["value"] == 5
+    assert items["M-1"]["stage"] == "building"
+    # only value was in the file: the other scores stay as they were
+    assert items["M-1"]["scores"] == {"value": 5, "feasibility": 4, "effort": 2}
     assert items["M-41"]["title"] == "A new model" and items["M-41"]["owner"] == "zoe"
 
 

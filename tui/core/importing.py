@@ -17,7 +17,7 @@ from typing import Any
 from tui.core.actor import Actor
 from tui.core.errors import OperationError
 from tui.core.model import TEXT_FIELDS, Backlog, HistoryEntry
-from tui.core.operations import Change, ItemAdd, Step, edit_item, validated
+from tui.core.operations import Change, ItemAdd, ItemEdit, Step, edit_item, validated
 
 DERIVED = frozenset({"priority", "stale", "incomplete", "missing", "unscored"})
 TIMES = ("created", "updated", "reviewed")
@@ -104,17 +104,16 @@ def _row_step(
     clean = validated(board, values)
     existing = backlog.item(item_id) if item_id else None
     if existing is not None:
-        if item_id is None:  # pragma: no cover - existing implies an id
-            raise OperationError("no id")
-        clean["scores"] = {k: scores.get(k) for k in {*existing.scores, *scores}}
+        # A score absent from the row is left as it is; an empty cell (or null) clears it.
         for name in ("owner", "tags", "goals", *TEXT_FIELDS, *board.required):
             if name in clean and clean[name] in ("", []):
                 clean[name] = None  # empty in an export means absent
         change = edit_item(backlog, existing.id, clean, actor)
-        if not change.steps:
+        step = change.steps[0] if change.steps else None
+        if not isinstance(step, ItemEdit):
             return None, ""
-        changed = [k for k in change.steps[0].values if k != "updated"]  # type: ignore[union-attr]
-        return change.steps[0], f"update {existing.id}: {', '.join(changed)}"
+        changed = [k for k in step.values if k != "updated"]
+        return step, f"update {existing.id}: {', '.join(changed)}"
     if not clean.get("title"):
         raise OperationError("a new item needs a title")
     fields: dict[str, Any] = {
