@@ -96,7 +96,7 @@ def test_import_merges_by_id_and_dry_run_writes_nothing(demo: Path, tmp_path: Pa
     before = demo.read_bytes()
     dry = Run("import", str(csv_file), "--dry-run")
     assert dry.code == 0 and "nothing was written" in dry.err
-    assert dry.out.splitlines() == ["update M-1: stage, scores", "add a new id: A new model"]
+    assert dry.out.splitlines() == ["update M-1: stage", "add a new id: A new model"]
     assert demo.read_bytes() == before
     assert Run("import", str(csv_file)).code == 0
     items = tomllib.loads(demo.read_text())["items"]
