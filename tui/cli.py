@@ -403,6 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="modelboard",
         description="A terminal kanban board for an AI model backlog, kept in one TOML file.",
+        epilog="Without a command, modelboard opens the board (press ? there for its keys). "
+        "Exit codes: 0 ok, 1 failed, 2 wrong usage, 3 store unreadable, 4 conflict.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"modelboard {__version__}")
