@@ -149,3 +149,18 @@ def test_deleting_the_only_item() -> None:
     text = 'version = 1\n\n[items.M-1]\ntitle = "a"\n'
     result = _apply(text, ItemDelete("M-1", {"id": "M-1"}))
     assert "items" not in tomllib.loads(result)
+
+
+def test_a_change_that_cannot_be_written_safely_is_a_save_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tui.core import splice
+    from tui.core.errors import SaveError
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("tomlkit surprise")
+
+    monkeypatch.setattr(splice, "_edited_block", broken)
+    monkeypatch.setattr(splice, "_apply_edit", broken)
+    with pytest.raises(SaveError, match="the file is unchanged"):
+        spliced(FIXTURE, tomllib.loads(FIXTURE), Change((ItemEdit("M-2", {"owner": "x"}),), "t"))

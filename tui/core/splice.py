@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui.core.errors import SaveError
 from tui.core.merge import apply_to_data, edited_table, table_at
 from tui.core.operations import Change, ItemDelete, ItemEdit, SettingEdit
 
@@ -330,8 +331,14 @@ def spliced(text: str, data: Mapping[str, Any], change: Change) -> str:
     """
     try:
         return _spliced_blocks(text, data, change)
-    except UnusualLayout:
+    except Exception:  # noqa: BLE001 - unusual text or a tomlkit surprise: the checked path
+        pass
+    try:
         return _spliced_document(text, data, change)
+    except Exception as error:  # noqa: BLE001 - whatever failed, nothing may be written
+        raise SaveError(
+            f"could not write this change safely ({error}); the file is unchanged"
+        ) from error
 
 
 def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
@@ -446,5 +453,5 @@ def _spliced_document(text: str, data: Mapping[str, Any], change: Change) -> str
     expected = copy.deepcopy(dict(data))
     apply_to_data(expected, change)
     if comparable(tomllib.loads(result)) != comparable(expected):
-        raise ValueError("the edited document does not hold what it should")
+        raise SaveError("the edited document does not hold what it should")
     return result
