@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import NOW
-from tests.screens.test_board import board, saved
+from tests.screens.test_board import board, make_app, saved
 from tui.app import ModelboardApp
 from tui.cli import main
 from tui.core.defaults import DEFAULT_STORE
@@ -64,10 +64,6 @@ def review_file(tmp_path: Path) -> Path:
     path = tmp_path / "backlog.toml"
     path.write_text(DEFAULT_STORE + STALE, encoding="utf-8")
     return path
-
-
-def make_app(path: Path) -> ModelboardApp:
-    return ModelboardApp(path, clock=lambda: NOW, poll_seconds=0)
 
 
 def review(app: ModelboardApp) -> ReviewScreen:

@@ -192,16 +192,9 @@ class EditorScreen(Screen[EditorResult | None]):
         self.dismiss(EditorResult(changes, self.item))
 
     def action_cancel(self) -> None:
-        if not self.changed_values():
-            self.dismiss(None)
-            return
-        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.confirm import dismiss_unless_kept
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen("Discard your changes to this item?"), answered)
+        dismiss_unless_kept(self, bool(self.changed_values()), "Discard your changes to this item?")
 
     def action_external(self) -> None:
         area = self.focused

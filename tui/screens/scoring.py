@@ -125,13 +125,6 @@ class ScoringScreen(Screen[dict[str, float] | None]):
         self.dismiss(self.changed() or None)
 
     def action_cancel(self) -> None:
-        if not self.changed():
-            self.dismiss(None)
-            return
-        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.confirm import dismiss_unless_kept
 
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmScreen("Discard the new weights?"), answered)
+        dismiss_unless_kept(self, bool(self.changed()), "Discard the new weights?")
