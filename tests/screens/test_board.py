@@ -301,3 +301,12 @@ async def test_columns_say_how_many_cards_are_out_of_view(tmp_path: Path) -> Non
         assert column.render_line(0).text.strip() == "↑ 6 above"  # the last 4 shown
         assert column.render_line(column.size.height - 1).text.strip() == ""
         assert board(app).current_id == "M-10"
+
+
+async def test_a_filter_takes_the_cursor_to_what_it_found(board_file: Path) -> None:
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", *"demand", "enter")
+        assert (board(app).column, board(app).current_id) == (1, "M-3")
+        await pilot.press("e", "escape")  # the editor opens on it
+        assert board(app).current_id == "M-3"

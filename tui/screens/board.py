@@ -119,6 +119,11 @@ class BoardScreen(Screen[None]):
         if found is not None:
             self.column, self.row = found
         self.column = min(self.column, len(self.view.columns) - 1)
+        if not self.view.columns[self.column]:
+            # A filter emptied this column: go where the items are.
+            filled = [i for i, column in enumerate(self.view.columns) if column]
+            if filled:
+                self.column, self.row = filled[0], 0
         self.row = max(0, min(self.row, len(self.view.columns[self.column]) - 1))
         now = self.session.actor().now
         board = self.session.backlog.board
