@@ -196,13 +196,17 @@ def backlog_from_data(data: Mapping[str, Any]) -> Backlog:
             problems.append(f"{item_id}: must be a table")
             continue
         items[item_id] = item_from_table(item_id, table, board, problems)
+    return Backlog(board, items, deleted_ids(data), tuple(problems))
+
+
+def deleted_ids(data: Mapping[str, Any]) -> frozenset[str]:
+    """The ids of deleted items (`[[deleted]]`): never given out again."""
     deleted = data.get("deleted", [])
-    deleted_ids = frozenset(
+    return frozenset(
         entry["id"]
         for entry in (deleted if isinstance(deleted, list) else [])
         if isinstance(entry, dict) and isinstance(entry.get("id"), str)
     )
-    return Backlog(board, items, deleted_ids, tuple(problems))
 
 
 def _board_from_data(data: Mapping[str, Any], problems: list[str]) -> Board:

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 from tui.core.defaults import DEFAULT_STORE
 from tui.core.errors import OperationError, SaveError, StoreUnreadableError
 from tui.core.locations import private_directory
-from tui.core.model import FORMAT_VERSION, Backlog, backlog_from_data, item_from_table
+from tui.core.model import (
+    FORMAT_VERSION,
+    Backlog,
+    backlog_from_data,
+    deleted_ids,
+    item_from_table,
+)
 
 if TYPE_CHECKING:
     from tui.core.operations import Change
@@ -232,7 +238,7 @@ class Store:
                 change,
                 {**self._data.get("items", {}), **(base or {})},
                 theirs.get("items", {}),
-                backlog_from_data({"deleted": theirs.get("deleted", [])}).deleted_ids,
+                deleted_ids(theirs),
                 theirs,
             )
             text = raw.decode("utf-8")
