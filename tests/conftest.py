@@ -15,7 +15,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from tui.core.defaults import DEFAULT_STORE  # noqa: E402
+from modelboard.core.defaults import DEFAULT_STORE  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, 0, tzinfo=dt.UTC)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from modelboard.app import ModelboardApp
+from modelboard.demo import demo_store_text
 from tests.conftest import NOW
-from tui.app import ModelboardApp
-from tui.demo import demo_store_text
 
 Drive = Callable[[Pilot[None]], Awaitable[None]]
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from modelboard.cli import main
+from modelboard.core.locations import data_directory
 from tests.conftest import NOW
-from tui.cli import main
-from tui.core.locations import data_directory
 
 
 class Run:
@@ -217,7 +217,7 @@ def test_unparseable_store_exits_3_naming_line_and_column(store: Path) -> None:
 
 def test_conflict_exits_4(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _add(title="a")
-    from tui.core import store as store_module
+    from modelboard.core import store as store_module
 
     real_open = store_module.Store.open
 
@@ -264,7 +264,10 @@ def test_init_writes_commented_defaults_and_never_overwrites(tmp_path: Path) -> 
 def test_python_dash_m_runs_the_same_command(store: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
     result = subprocess.run(
-        [sys.executable, "-m", "tui", "list", "--json"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "modelboard", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode == 0 and json.loads(result.stdout) == []
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from modelboard.app import ModelboardApp
+from modelboard.core.board_view import matches
+from modelboard.core.defaults import DEFAULT_STORE
+from modelboard.core.model import backlog_from_data, serves_no_goal
+from modelboard.screens.board import BoardScreen
+from modelboard.screens.review import ReviewScreen
 from tests.conftest import NOW
 from tests.test_cli import Run
-from tui.app import ModelboardApp
-from tui.core.board_view import matches
-from tui.core.defaults import DEFAULT_STORE
-from tui.core.model import backlog_from_data, serves_no_goal
-from tui.screens.board import BoardScreen
-from tui.screens.review import ReviewScreen
 
 GOALS = """
 [goals.G1]

@@ -7,7 +7,7 @@ import pkgutil
 import subprocess
 import sys
 
-import tui.core
+import modelboard.core
 
 
 def _imported(code: str) -> list[str]:
@@ -19,17 +19,19 @@ def _imported(code: str) -> list[str]:
 
 
 def test_no_core_module_imports_textual_or_rich() -> None:
-    modules = [f"tui.core.{m.name}" for m in pkgutil.iter_modules(tui.core.__path__)]
+    modules = [f"modelboard.core.{m.name}" for m in pkgutil.iter_modules(modelboard.core.__path__)]
     assert len(modules) > 15
-    loaded = _imported("\n".join(f"import {m}" for m in [*modules, "tui.cli", "tui.output"]))
+    loaded = _imported(
+        "\n".join(f"import {m}" for m in [*modules, "modelboard.cli", "modelboard.output"])
+    )
     assert not {"textual", "rich"} & set(loaded)
 
 
 def test_a_listing_loads_neither_textual_nor_tomlkit() -> None:
     code = (
         "import io, tempfile, pathlib, contextlib\n"
-        "from tui.cli import main\n"
-        "from tui.core.defaults import DEFAULT_STORE\n"
+        "from modelboard.cli import main\n"
+        "from modelboard.core.defaults import DEFAULT_STORE\n"
         "path = pathlib.Path(tempfile.mkdtemp()) / 'b.toml'\n"
         "path.write_text(DEFAULT_STORE)\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"

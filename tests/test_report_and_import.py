@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from modelboard.core.model import backlog_from_data
+from modelboard.core.report import build_report, markdown, period_start
+from modelboard.demo import demo_store_text
 from tests.conftest import NOW
 from tests.test_cli import Run
-from tui.core.model import backlog_from_data
-from tui.core.report import build_report, markdown, period_start
-from tui.demo import demo_store_text
 
 EXPECTED = Path(__file__).parent / "fixtures" / "report_demo_14d.md"
 

@@ -28,7 +28,7 @@ def main() -> None:
         Bare().run(headless=True, auto_pilot=leave_after_first_paint)
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
-    from tui.app import ModelboardApp
+    from modelboard.app import ModelboardApp
 
     app = ModelboardApp(Path(sys.argv[2]), poll_seconds=0)
     app.run(headless=True, auto_pilot=leave_after_first_paint)

@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
+from modelboard.core import operations  # noqa: E402
+from modelboard.core.actor import Actor  # noqa: E402
+from modelboard.core.store import Store  # noqa: E402
 from tests.bench.sample import store_text, write_store  # noqa: E402
-from tui.core import operations  # noqa: E402
-from tui.core.actor import Actor  # noqa: E402
-from tui.core.store import Store  # noqa: E402
 
 SIZES = (100, 1_000, 10_000)
 
@@ -69,7 +69,7 @@ def bench_list(path: Path, runs: int) -> tuple[float, float]:
     """Seconds for `list --json` and for a tomllib-only process on the same file."""
     python = sys.executable
     baseline = process(python, "-c", f"import tomllib; tomllib.loads(open({str(path)!r}).read())")
-    ours = process(python, "-m", "tui", "--file", str(path), "list", "--json")
+    ours = process(python, "-m", "modelboard", "--file", str(path), "list", "--json")
     return alternating(ours, baseline, runs)
 
 
@@ -115,7 +115,7 @@ def bench_first_paint(path: Path | None, runs: int) -> tuple[float, float, float
 
 async def cursor_ms(path: Path, presses: int = 200) -> float:
     """Milliseconds per cursor move on the board of `path`."""
-    from tui.app import ModelboardApp
+    from modelboard.app import ModelboardApp
 
     app = ModelboardApp(path, poll_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tui.core.defaults import DEFAULT_STORE
+from modelboard.core.defaults import DEFAULT_STORE
 
 _WORDS = (
     "model predicts churn demand fraud risk from usage events transactions weekly daily "

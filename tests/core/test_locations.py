@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.locations import data_directory, resolve
+from modelboard.core.locations import data_directory, resolve
 
 
 def test_order_file_then_environment_then_walk_then_default(tmp_path: Path) -> None:

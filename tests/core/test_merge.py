@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from modelboard.core.errors import ConflictError
+from modelboard.core.merge import rebase
+from modelboard.core.operations import Change, ItemAdd, ItemDelete, ItemEdit
 from tests.conftest import NOW
-from tui.core.errors import ConflictError
-from tui.core.merge import rebase
-from tui.core.operations import Change, ItemAdd, ItemDelete, ItemEdit
 
 BASE: dict[str, dict[str, Any]] = {
     "M-1": {"title": "a", "owner": "x", "scores": {"value": 1}},

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from modelboard.core.actor import Actor
+from modelboard.core.operations import edit_item
+from modelboard.core.store import Store
 from tests.conftest import NOW
-from tui.core.actor import Actor
-from tui.core.operations import edit_item
-from tui.core.store import Store
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "handwritten.toml"
 FIELDS = ("owner", "benefit", "resources", "kind", "title")

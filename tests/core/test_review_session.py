@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
+from modelboard.core.actor import Actor
+from modelboard.core.errors import OperationError
+from modelboard.core.model import backlog_from_data
+from modelboard.core.operations import snooze_date, snooze_item
+from modelboard.core.review import ReviewSession, changes_since_review
 from tests.conftest import NOW
-from tui.core.actor import Actor
-from tui.core.errors import OperationError
-from tui.core.model import backlog_from_data
-from tui.core.operations import snooze_date, snooze_item
-from tui.core.review import ReviewSession, changes_since_review
 
 TODAY = NOW.date()
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from modelboard.core.model import Backlog, Board, Criterion, backlog_from_data, missing_fields
+from modelboard.core.review import Include, review_queue
+from modelboard.core.scoring import priority
+from modelboard.core.staleness import is_stale
 from tests.conftest import NOW
-from tui.core.model import Backlog, Board, Criterion, backlog_from_data, missing_fields
-from tui.core.review import Include, review_queue
-from tui.core.scoring import priority
-from tui.core.staleness import is_stale
 
 CRITERIA = (
     Criterion("value", "Business value", 3),

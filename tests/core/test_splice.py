@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from modelboard.core.merge import apply_to_data
+from modelboard.core.model import HistoryEntry
+from modelboard.core.operations import Change, ItemAdd, ItemDelete, ItemEdit
+from modelboard.core.splice import comparable, headers, layout, spliced
 from tests.conftest import NOW
-from tui.core.merge import apply_to_data
-from tui.core.model import HistoryEntry
-from tui.core.operations import Change, ItemAdd, ItemDelete, ItemEdit
-from tui.core.splice import comparable, headers, layout, spliced
 
 FIXTURE = (Path(__file__).parent.parent / "fixtures" / "handwritten.toml").read_text()
 
@@ -154,8 +154,8 @@ def test_deleting_the_only_item() -> None:
 def test_a_change_that_cannot_be_written_safely_is_a_save_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tui.core import splice
-    from tui.core.errors import SaveError
+    from modelboard.core import splice
+    from modelboard.core.errors import SaveError
 
     def broken(*args: object) -> str:
         raise RuntimeError("tomlkit surprise")

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from modelboard.core import operations
+from modelboard.core.actor import Actor
+from modelboard.core.atomic import lock_path, locked
+from modelboard.core.backups import KEEP, backups
+from modelboard.core.errors import ConflictError, LockTimeoutError, SaveError, StoreUnreadableError
+from modelboard.core.store import Store
 from tests.conftest import NOW
-from tui.core import operations
-from tui.core.actor import Actor
-from tui.core.atomic import lock_path, locked
-from tui.core.backups import KEEP, backups
-from tui.core.errors import ConflictError, LockTimeoutError, SaveError, StoreUnreadableError
-from tui.core.store import Store
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "handwritten.toml"
 ACTOR = Actor("tester", NOW)
@@ -210,7 +210,7 @@ def test_backups_keep_the_previous_versions_bounded(handwritten: Path) -> None:
 
 def test_a_held_lock_times_out_with_the_holders_name(handwritten: Path) -> None:
     store = Store.open(handwritten)
-    from tui.core import atomic
+    from modelboard.core import atomic
 
     with locked(Path(os.path.realpath(handwritten))):
         original = atomic.LOCK_TIMEOUT_SECONDS
@@ -238,9 +238,9 @@ def test_a_lock_file_that_is_a_link_is_refused(handwritten: Path, tmp_path: Path
 ADDER = """
 import sys
 from pathlib import Path
-from tui.core import operations
-from tui.core.actor import Actor
-from tui.core.store import Store
+from modelboard.core import operations
+from modelboard.core.actor import Actor
+from modelboard.core.store import Store
 path, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 for n in range(count):
     store = Store.open(path)
@@ -266,9 +266,9 @@ def test_two_processes_adding_at_once_lose_nothing(handwritten: Path) -> None:
 SAVER = """
 import sys
 from pathlib import Path
-from tui.core import operations
-from tui.core.actor import Actor
-from tui.core.store import Store
+from modelboard.core import operations
+from modelboard.core.actor import Actor
+from modelboard.core.store import Store
 store = Store.open(Path(sys.argv[1]))
 print("ready", flush=True)
 n = 0

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from modelboard.core.actor import Actor
+from modelboard.core.errors import ConflictError, OperationError
+from modelboard.core.model import backlog_from_data
+from modelboard.core.operations import set_weights
+from modelboard.core.scoring import priority
+from modelboard.core.session import Session
+from modelboard.core.store import Store
 from tests.conftest import NOW
-from tui.core.actor import Actor
-from tui.core.errors import ConflictError, OperationError
-from tui.core.model import backlog_from_data
-from tui.core.operations import set_weights
-from tui.core.scoring import priority
-from tui.core.session import Session
-from tui.core.store import Store
 
 ACTOR = Actor("tester", NOW)
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "handwritten.toml"

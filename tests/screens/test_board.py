@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from modelboard.app import ModelboardApp
+from modelboard.core.defaults import DEFAULT_STORE
+from modelboard.screens.board import BoardScreen
+from modelboard.screens.conflict import ConflictScreen
+from modelboard.screens.help import HelpScreen
+from modelboard.screens.store_error import StoreErrorScreen
+from modelboard.widgets.stage_column import StageColumn
 from tests.conftest import NOW
-from tui.app import ModelboardApp
-from tui.core.defaults import DEFAULT_STORE
-from tui.screens.board import BoardScreen
-from tui.screens.conflict import ConflictScreen
-from tui.screens.help import HelpScreen
-from tui.screens.store_error import StoreErrorScreen
-from tui.widgets.stage_column import StageColumn
 
 ITEMS = """
 [items.M-1]

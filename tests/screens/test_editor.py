@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from textual import events
 
+from modelboard.app import ModelboardApp
+from modelboard.core.defaults import DEFAULT_STORE
+from modelboard.external_editor import edit_text, run_in_terminal
+from modelboard.screens.board import BoardScreen
+from modelboard.screens.confirm import ConfirmScreen
+from modelboard.screens.conflict import ConflictScreen
+from modelboard.screens.editor import EditorScreen
 from tests.conftest import NOW
 from tests.screens.test_board import ITEMS, board, saved
-from tui.app import ModelboardApp
-from tui.core.defaults import DEFAULT_STORE
-from tui.external_editor import edit_text, run_in_terminal
-from tui.screens.board import BoardScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.conflict import ConflictScreen
-from tui.screens.editor import EditorScreen
 
 
 @pytest.fixture

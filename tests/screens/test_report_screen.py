@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from modelboard.app import ModelboardApp
+from modelboard.demo import demo_store_text
+from modelboard.screens.board import BoardScreen
+from modelboard.screens.report import ReportScreen
 from tests.conftest import NOW
-from tui.app import ModelboardApp
-from tui.demo import demo_store_text
-from tui.screens.board import BoardScreen
-from tui.screens.report import ReportScreen
 
 EXPECTED = Path(__file__).parent.parent / "fixtures" / "report_demo_14d.md"
 

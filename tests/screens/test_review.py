@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from modelboard.app import ModelboardApp
+from modelboard.cli import main
+from modelboard.core.defaults import DEFAULT_STORE
+from modelboard.screens.board import BoardScreen
+from modelboard.screens.review import ReviewScreen
+from modelboard.screens.summary import ReviewSummaryScreen
 from tests.conftest import NOW
 from tests.screens.test_board import board, make_app, saved
-from tui.app import ModelboardApp
-from tui.cli import main
-from tui.core.defaults import DEFAULT_STORE
-from tui.screens.board import BoardScreen
-from tui.screens.review import ReviewScreen
-from tui.screens.summary import ReviewSummaryScreen
 
 STALE = """
 [items.M-1]

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from modelboard.app import ModelboardApp
+from modelboard.core.defaults import DEFAULT_STORE
+from modelboard.screens.board import BoardScreen
+from modelboard.screens.confirm import ConfirmScreen
+from modelboard.screens.scoring import ScoringScreen
 from tests.conftest import NOW
 from tests.screens.test_board import ITEMS, board
-from tui.app import ModelboardApp
-from tui.core.defaults import DEFAULT_STORE
-from tui.screens.board import BoardScreen
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.scoring import ScoringScreen
 
 # M-1 (5, 4, 2) and M-2 (3, 3, 3) from the board tests; M-4 wins when effort stops counting.
 EXTRA = """

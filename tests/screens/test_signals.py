@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from modelboard.demo import demo_store_text
 from tests.conftest import NOW
-from tui.demo import demo_store_text
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -43,7 +43,7 @@ def test_a_signal_closes_the_board_cleanly(tmp_path: Path, signum: int) -> None:
     env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT), "COLUMNS": "80",
            "LINES": "24"}  # fmt: skip
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--file", str(store)],
+        [sys.executable, "-m", "modelboard", "--file", str(store)],
         stdin=secondary, stdout=secondary, stderr=secondary, env=env, close_fds=True,
     )  # fmt: skip
     os.close(secondary)

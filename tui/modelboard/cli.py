@@ -1,0 +1,165 @@
+"""The `modelboard` command line: the parser, and exit codes mapped here alone.
+
+Listings never import Textual: the board is imported only when it opens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from modelboard import __version__
+from modelboard.commands import (
+    Context,
+    Handler,
+    cmd_add,
+    cmd_board,
+    cmd_check,
+    cmd_delete,
+    cmd_demo,
+    cmd_edit,
+    cmd_export,
+    cmd_import,
+    cmd_init,
+    cmd_list,
+    cmd_move,
+    cmd_path,
+    cmd_report,
+    cmd_review,
+    cmd_reviewed,
+    cmd_show,
+)
+from modelboard.core.errors import EXIT_OK, EXIT_USAGE, ModelboardError, UsageError
+
+
+def _item_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stage", help="the stage (column)")
+    parser.add_argument(
+        "--score",
+        action="append",
+        metavar="NAME=N",
+        help="a score from 1 to 5 for a criterion (repeatable; NAME= clears it)",
+    )
+    parser.add_argument("--owner", help="who owns the item")
+    parser.add_argument(
+        "--tag", action="append", metavar="T", help="a tag (repeatable; replaces the tags)"
+    )
+    parser.add_argument(
+        "--goal", action="append", metavar="G", help="a goal it serves (repeatable; replaces)"
+    )
+    parser.add_argument("--description", help="what the model is ('-' reads stdin)")
+    parser.add_argument("--benefit", help="the expected benefit ('-' reads stdin)")
+    parser.add_argument("--resources", help="data, compute, people, time ('-' reads stdin)")
+    parser.add_argument("--kind", help="new, revision, deployment, or a kind of the board")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; `--file` works before or after the subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--file", metavar="PATH", default=argparse.SUPPRESS, help="the store file to use"
+    )
+    parser = argparse.ArgumentParser(
+        prog="modelboard",
+        description="A terminal kanban board for an AI model backlog, kept in one TOML file.",
+        epilog="Without a command, modelboard opens the board (press ? there for its keys). "
+        "Exit codes: 0 ok, 1 failed, 2 wrong usage, 3 store unreadable, 4 conflict.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"modelboard {__version__}")
+    parser.set_defaults(handler=cmd_board)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    review = command("review", cmd_review, "review stale items one by one (or --list them)")
+    review.add_argument("--list", action="store_true", help="print the queue")
+    review.add_argument("--json", action="store_true", help="print the queue as JSON")
+    review.add_argument(
+        "--include", metavar="WHAT", help="also incomplete and/or unscored items, comma-separated"
+    )
+    add = command("add", cmd_add, "add an item; prints its new id")
+    add.add_argument("title")
+    _item_options(add)
+    listing = command("list", cmd_list, "list items")
+    listing.add_argument("--stage", help="only this stage")
+    listing.add_argument("--stale", action="store_true", help="only stale items")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    show = command("show", cmd_show, "show one item in full")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    move = command("move", cmd_move, "move an item to a stage")
+    move.add_argument("id")
+    move.add_argument("stage")
+    edit = command("edit", cmd_edit, "change an item's fields")
+    edit.add_argument("id")
+    edit.add_argument("--title", help="the new title")
+    _item_options(edit)
+    reviewed = command("reviewed", cmd_reviewed, "mark an item reviewed now")
+    reviewed.add_argument("id")
+    delete = command("delete", cmd_delete, "delete an item")
+    delete.add_argument("id")
+    export = command("export", cmd_export, "print the whole backlog")
+    export.add_argument("--format", choices=("json", "csv", "md"), default="json")
+    report = command("report", cmd_report, "the digest of a period, for stakeholders")
+    report.add_argument(
+        "--since",
+        metavar="14d|DATE",
+        help="days back (14d) or a date (default: the review interval)",
+    )
+    report.add_argument("--format", choices=("md", "json"), default="md")
+    command("demo", cmd_demo, "the board on a sample backlog, in a temporary copy")
+    importing = command("import", cmd_import, "import items from a JSON or CSV export")
+    importing.add_argument("source", metavar="FILE", help="the export to read ('-' for stdin)")
+    importing.add_argument("--format", choices=("json", "csv"), help="default: by extension")
+    importing.add_argument("--dry-run", action="store_true", help="say what would change")
+    command("check", cmd_check, "validate the store; exit 0, or 3 listing the problems")
+    command("path", cmd_path, "print which store file is used, and why")
+    init = command("init", cmd_init, "create a new store with commented defaults")
+    init.add_argument("path", nargs="?", help="where (default: ./backlog.toml)")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    now: dt.datetime | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the command line; return the exit code."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    ctx = Context(getattr(args, "file", None), now, stdout, stderr)
+    try:
+        return int(args.handler(args, ctx))
+    except UsageError as error:
+        ctx.say(error.message)
+        return EXIT_USAGE
+    except ModelboardError as error:
+        ctx.say(error.message)
+        return error.exit_code
+    except BrokenPipeError:
+        # `modelboard list | head`: the reader left; that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def main_entry() -> None:
+    """The console script: exit with main's code."""
+    raise SystemExit(main())

@@ -1,0 +1,367 @@
+"""The commands of the command line: each opens the store, calls the core and prints.
+
+Data goes to stdout, messages to stderr; errors are raised and mapped to exit codes by `cli`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from modelboard.core.actor import Actor
+from modelboard.core.errors import (
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    OperationError,
+    UsageError,
+)
+from modelboard.core.export import (
+    export_csv,
+    export_json,
+    export_markdown,
+    item_details,
+    item_summary,
+    to_json,
+)
+from modelboard.core.locations import Location, resolve
+from modelboard.core.model import Board, Item, require_item
+from modelboard.core.review import Include, review_queue
+from modelboard.core.sorting import SortOrder, sorted_items
+from modelboard.core.staleness import is_stale
+from modelboard.core.store import Store, create_store, ensure_default_store
+from modelboard.core.text import for_terminal
+from modelboard.output import item_page, item_table
+
+Handler = Callable[[argparse.Namespace, "Context"], int]
+
+
+class Context:
+    """What a command needs: where the store is, the clock, and the output streams."""
+
+    def __init__(
+        self, file: str | None, now: dt.datetime | None, stdout: TextIO, stderr: TextIO
+    ) -> None:
+        self.file = file
+        self.actor = Actor.current(now)
+        self.stdout = stdout
+        self.stderr = stderr
+
+    @property
+    def now(self) -> dt.datetime:
+        """The moment this command runs."""
+        return self.actor.now
+
+    def location(self) -> Location:
+        """Which store file this command uses."""
+        return resolve(self.file)
+
+    def store(self) -> Store:
+        """Open the store, creating the per-user default on first use."""
+        location = self.location()
+        for note in location.skipped:
+            self.say(f"ignored {note}")
+        if location.is_default and ensure_default_store(location.path):
+            self.say(f"created a new backlog at {location.path}")
+        return Store.open(location.path)
+
+    def json(self, value: object) -> None:
+        """Data as JSON on stdout: indented for a person at a terminal, compact for programs."""
+        self.out(to_json(value, pretty=self.stdout.isatty()))
+
+    def out(self, text: str) -> None:
+        """Data, on stdout."""
+        self.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+    def say(self, message: str) -> None:
+        """A message for the person, on stderr."""
+        self.stderr.write(f"modelboard: {for_terminal(message)}\n")
+
+
+# ---- commands -------------------------------------------------------------------------
+
+
+def cmd_board(args: argparse.Namespace, ctx: Context) -> int:
+    """Open the board (the TUI)."""
+    return _open_tui(ctx, review=None)
+
+
+def _open_tui(ctx: Context, review: frozenset[Include] | None) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the board needs a terminal; for scripts use `modelboard list`")
+    location = ctx.location()
+    for note in location.skipped:
+        ctx.say(f"ignored {note}")
+    if location.is_default and ensure_default_store(location.path):
+        ctx.say(f"created a new backlog at {location.path}")
+    from modelboard.app import ModelboardApp  # Textual loads only when the board opens
+
+    ModelboardApp(location.path, review=review).run()
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
+    """List the review queue, or open review mode."""
+    include = _includes(args.include)
+    if not args.list and not args.json:
+        return _open_tui(ctx, review=frozenset(include))
+    store = ctx.store()
+    queue = review_queue(store.backlog, ctx.now, include)
+    _print_items(ctx, queue, store.backlog.board, args.json, empty="nothing to review")
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
+    """Add an item; print its new id."""
+    from modelboard.core import operations  # loaded only when something changes
+
+    store = ctx.store()
+    values = _field_values(args, store)
+    values["title"] = args.title
+    change = store.save(operations.add_item(store.backlog, values, ctx.actor))
+    new_id = change.steps[0].item_id
+    ctx.out(str(new_id))
+    return EXIT_OK
+
+
+def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
+    """Change fields of an item."""
+    from modelboard.core import operations  # loaded only when something changes
+
+    store = ctx.store()
+    values = _field_values(args, store)
+    if args.title is not None:
+        values["title"] = args.title
+    if not values:
+        raise UsageError("nothing to change: give at least one option (see edit --help)")
+    change = operations.edit_item(store.backlog, args.id, values, ctx.actor)
+    if not change.steps:
+        ctx.say(f"{args.id}: nothing changed")
+        return EXIT_OK
+    store.save(change)
+    for step in change.steps:
+        if isinstance(step, operations.ItemEdit):
+            ctx.say(f"{args.id}: " + "; ".join(entry.change for entry in step.history))
+    return EXIT_OK
+
+
+def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
+    """Move an item to another stage."""
+    from modelboard.core import operations  # loaded only when something changes
+
+    store = ctx.store()
+    change = operations.move_item(store.backlog, args.id, args.stage, ctx.actor)
+    if not change.steps:
+        ctx.say(f"{args.id} is in {args.stage} already")
+        return EXIT_OK
+    store.save(change)
+    ctx.say(change.summary)
+    return EXIT_OK
+
+
+def cmd_reviewed(args: argparse.Namespace, ctx: Context) -> int:
+    """Mark an item reviewed now."""
+    from modelboard.core import operations  # loaded only when something changes
+
+    store = ctx.store()
+    store.save(operations.mark_reviewed(store.backlog, args.id, ctx.actor))
+    ctx.say(f"{args.id} marked reviewed")
+    return EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
+    """Delete an item."""
+    from modelboard.core import operations  # loaded only when something changes
+
+    store = ctx.store()
+    item = require_item(store.backlog, args.id)
+    store.save(operations.delete_item(store.backlog, args.id, ctx.actor))
+    ctx.say(f"deleted {args.id} ({item.title}); a copy of the file before is in the backups")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    """List items, in board order, highest priority first within a stage."""
+    store = ctx.store()
+    backlog = store.backlog
+    board = backlog.board
+    if args.stage is not None and args.stage not in board.stages:
+        raise OperationError(
+            f"unknown stage {args.stage!r}; the board's stages are: {', '.join(board.stages)}"
+        )
+    items = [
+        item
+        for stage in board.stages
+        if args.stage in (None, stage)
+        for item in sorted_items(
+            (i for i in backlog.items.values() if i.stage == stage), SortOrder.PRIORITY, board
+        )
+    ]
+    orphans = [i for i in backlog.items.values() if i.stage not in board.stages]
+    if args.stage is None:
+        items += orphans
+    if args.stale:
+        items = [i for i in items if is_stale(i, board, ctx.now)]
+    _print_items(ctx, items, board, args.json, empty="no items")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    """Show one item in full."""
+    store = ctx.store()
+    item = require_item(store.backlog, args.id)
+    board = store.backlog.board
+    if args.json:
+        ctx.json(item_details(item, board, ctx.now))
+    else:
+        ctx.out(item_page(item, board, ctx.now))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the whole backlog as JSON, CSV or Markdown."""
+    backlog = ctx.store().backlog
+    render = {"json": export_json, "csv": export_csv, "md": export_markdown}[args.format]
+    ctx.out(render(backlog, ctx.now))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the digest of a period: what changed, the top items, the backlog's health."""
+    from modelboard.core.report import as_json, build_report, markdown, period_start
+
+    store = ctx.store()
+    since = period_start(args.since or f"{store.backlog.board.review_days}d", ctx.now)
+    report = build_report(store.backlog, store.deleted_records(), since, ctx.now)
+    if args.format == "json":
+        ctx.json(as_json(report))
+    else:
+        ctx.out(for_terminal(markdown(report)))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    """Open the board on a sample backlog in a temporary copy; nothing of yours is touched."""
+    import tempfile
+
+    from modelboard.demo import demo_store_text
+
+    with tempfile.TemporaryDirectory(prefix="modelboard-demo-") as folder:
+        path = Path(folder) / "backlog.toml"
+        path.write_text(demo_store_text(ctx.now), encoding="utf-8")
+        ctx.say(f"demo backlog in {path} (removed when you quit)")
+        ctx.file = str(path)
+        return _open_tui(ctx, review=None)
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    """Import items from a JSON or CSV export, merged by id; --dry-run only says what."""
+    from modelboard.core.importing import plan_import
+
+    source = Path(args.source)
+    kind = args.format or ("csv" if source.suffix.lower() == ".csv" else "json")
+    try:
+        text = sys.stdin.read() if args.source == "-" else source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OperationError(f"cannot read {source}: {error}") from None
+    store = ctx.store()
+    plan = plan_import(store.backlog, text, kind, ctx.actor)
+    for line in plan.lines:
+        ctx.out(for_terminal(line))
+    if args.dry_run:
+        ctx.say(f"dry run: {len(plan.lines)} item(s) would change; nothing was written")
+        return EXIT_OK
+    applied = store.save(plan.change)
+    ctx.say(f"imported: {len(applied.steps)} item(s) changed")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    """Validate the store: exit 0 when sound, 3 with every problem listed."""
+    store = ctx.store()
+    problems = store.backlog.problems
+    for problem in problems:
+        ctx.out(for_terminal(problem))
+    if problems:
+        ctx.say(f"{store.path}: {len(problems)} problem(s)")
+        return EXIT_UNREADABLE
+    ctx.say(f"{store.path}: ok, {len(store.backlog.items)} items")
+    return EXIT_OK
+
+
+def cmd_path(args: argparse.Namespace, ctx: Context) -> int:
+    """Print which store file is used, and why."""
+    location = ctx.location()
+    ctx.out(str(location.path))
+    reason = location.reason
+    if location.is_default and not location.path.exists():
+        reason += " (created on first use)"
+    ctx.say(reason)
+    for note in location.skipped:
+        ctx.say(f"ignored {note}")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    """Create a new store with commented defaults."""
+    path = Path(os.path.abspath(args.path or "backlog.toml"))
+    create_store(path)
+    ctx.out(str(path))
+    ctx.say(f"created {path}; add items with: modelboard add TITLE")
+    return EXIT_OK
+
+
+def _print_items(ctx: Context, items: list[Item], board: Board, as_json: bool, empty: str) -> None:
+    if as_json:
+        ctx.json([item_summary(i, board, ctx.now) for i in items])
+    elif items:
+        ctx.out(item_table(items, board, ctx.now))
+    else:
+        ctx.say(empty)
+
+
+def _field_values(args: argparse.Namespace, store: Store) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in ("stage", "owner", "kind", "description", "benefit", "resources"):
+        value = getattr(args, name, None)
+        if value is not None:
+            values[name] = sys.stdin.read() if value == "-" else value
+    if args.tag:
+        values["tags"] = args.tag
+    if args.goal:
+        values["goals"] = args.goal
+    if args.score:
+        values["scores"] = dict(_score(text) for text in args.score)
+    return values
+
+
+def _score(text: str) -> tuple[str, int | None]:
+    name, equals, number = text.partition("=")
+    if not equals or not name:
+        raise UsageError(f"--score takes NAME=N, for example value=4 (got {text!r})")
+    if not number.strip():
+        return name.strip(), None
+    try:
+        return name.strip(), int(number)
+    except ValueError:
+        raise OperationError(
+            f"score {name}: {number!r} is not a whole number from 1 to 5"
+        ) from None
+
+
+def _includes(raw: str | None) -> list[Include]:
+    if not raw:
+        return []
+    result = []
+    for word in raw.split(","):
+        try:
+            result.append(Include(word.strip()))
+        except ValueError:
+            raise UsageError(
+                f"--include takes {', '.join(i.value for i in Include)} (got {word!r})"
+            ) from None
+    return result

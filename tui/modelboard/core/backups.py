@@ -1,0 +1,48 @@
+"""Copies of the store as it was before each save, in the user's state directory."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import time
+from pathlib import Path
+
+from modelboard.core.locations import private_directory, state_directory
+
+KEEP = 20
+
+
+def backup_directory(target: Path) -> Path:
+    """Where backups of this store go: one folder per store, named by its path's hash."""
+    digest = hashlib.sha1(str(target).encode(), usedforsecurity=False).hexdigest()[:16]
+    return state_directory() / "backups" / digest
+
+
+def keep_backup(target: Path, data: bytes) -> Path | None:
+    """Save `data` (the previous file) as a private backup and prune to the newest KEEP.
+
+    A backup that cannot be written never stops a save: it returns None.
+    """
+    try:
+        directory = private_directory(backup_directory(target))
+        # Wall-clock nanoseconds, so names sort oldest first even within one second.
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        name = f"{stamp}.{time.time_ns() % 10**9:09d}Z-{os.getpid()}.toml"
+        path = directory / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        for old in sorted(directory.glob("*.toml"))[:-KEEP]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        return path
+    except OSError:
+        return None
+
+
+def backups(target: Path) -> list[Path]:
+    """This store's backups, oldest first."""
+    directory = backup_directory(target)
+    return sorted(directory.glob("*.toml")) if directory.is_dir() else []

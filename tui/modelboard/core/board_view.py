@@ -1,0 +1,57 @@
+"""What the board shows: the items of each stage, filtered and sorted. Pure, no Textual."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from modelboard.core.model import Backlog, Item
+from modelboard.core.sorting import SortOrder, sorted_items
+
+
+def matches(item: Item, text: str) -> bool:
+    """True when every word of `text` is in the item's title, id, owner or tags;
+    a word `goal:G1` asks for items serving goal G1 (`goal:none`: serving none)."""
+    haystack = " ".join((item.title, item.id, item.owner, *item.tags)).casefold()
+    goals = {g.casefold() for g in item.goals}
+    for word in text.casefold().split():
+        if word.startswith("goal:"):
+            wanted = word.removeprefix("goal:")
+            if (wanted == "none" and goals) or (wanted != "none" and wanted not in goals):
+                return False
+        elif word not in haystack:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """The columns of the board: one list of items per stage, in display order."""
+
+    stages: tuple[str, ...]
+    columns: tuple[tuple[Item, ...], ...]
+    total: int
+
+    @classmethod
+    def of(cls, backlog: Backlog, order: SortOrder, text: str = "") -> BoardView:
+        """The board for a backlog, a sort order and a filter text."""
+        board = backlog.board
+        by_stage: dict[str, list[Item]] = {stage: [] for stage in board.stages}
+        for item in backlog.items.values():
+            if item.stage in by_stage and (not text or matches(item, text)):
+                by_stage[item.stage].append(item)
+        columns = tuple(tuple(sorted_items(by_stage[s], order, board)) for s in board.stages)
+        return cls(board.stages, columns, len(backlog.items))
+
+    def shown(self) -> int:
+        """How many items the view shows (after the filter)."""
+        return sum(len(column) for column in self.columns)
+
+    def locate(self, item_id: str | None) -> tuple[int, int] | None:
+        """The (column, row) of an item, if the view shows it."""
+        if item_id is None:
+            return None
+        for column, items in enumerate(self.columns):
+            for row, item in enumerate(items):
+                if item.id == item_id:
+                    return column, row
+        return None

@@ -1,0 +1,192 @@
+"""Items as plain data for `--json`, and the export formats (JSON, CSV, Markdown)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from modelboard.core.model import Backlog, Board, Item, missing_fields, unscored_criteria
+from modelboard.core.scoring import priority
+from modelboard.core.staleness import is_stale
+
+
+def iso(value: dt.datetime | dt.date | None) -> str | None:
+    """ISO 8601, UTC with a Z for times; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def item_summary(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
+    """The fields every listing gives, with the derived ones (priority, stale, missing)."""
+    missing = missing_fields(item, board)
+    return {
+        "id": item.id,
+        "title": item.title,
+        "stage": item.stage,
+        "kind": item.kind,
+        "owner": item.owner,
+        "tags": list(item.tags),
+        "goals": list(item.goals),
+        "scores": dict(item.scores),
+        "priority": priority(item.scores, board.criteria),
+        "created": iso(item.created),
+        "updated": iso(item.updated),
+        "reviewed": iso(item.reviewed),
+        "snoozed_until": iso(item.snoozed_until),
+        "stale": is_stale(item, board, now),
+        "incomplete": bool(missing),
+        "missing": missing,
+        "unscored": unscored_criteria(item, board),
+    }
+
+
+def item_details(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
+    """The summary plus the template's text, any other fields, and the history."""
+    details = item_summary(item, board, now)
+    for name, value in item.data.items():
+        if name not in details and name != "history":
+            details[name] = _plain(value)
+    details["history"] = [
+        {"at": iso(entry.at), "by": entry.by, "change": entry.change} for entry in item.history
+    ]
+    return details
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return iso(value)
+    if isinstance(value, Mapping):
+        return {key: _plain(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_plain(inner) for inner in value]
+    return value
+
+
+def to_json(value: Any, pretty: bool = True) -> str:
+    """JSON text; compact when a program reads it (json's C encoder runs only unindented)."""
+    return json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+
+
+def export_json(backlog: Backlog, now: dt.datetime) -> str:
+    """The whole backlog: board settings and every item in full."""
+    board = backlog.board
+    document = {
+        "version": 1,
+        "board": {
+            "name": board.name,
+            "stages": list(board.stages),
+            "kinds": list(board.kinds),
+            "review_days": board.review_days,
+            "review_days_by_stage": dict(board.review_days_by_stage),
+            "criteria": [
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "weight": c.weight,
+                    "higher_is_worse": c.higher_is_worse,
+                }
+                for c in board.criteria
+            ],
+            "required": list(board.required),
+            "goals": [
+                {"id": g.id, "title": g.title, "description": g.description} for g in board.goals
+            ],  # fmt: skip
+        },
+        "items": [item_details(item, board, now) for item in _in_board_order(backlog)],
+    }
+    return to_json(document)
+
+
+def export_csv(backlog: Backlog, now: dt.datetime) -> str:
+    """One row per item; scores as `score.<criterion>` columns, tags joined by ';'."""
+    board = backlog.board
+    text_fields = list(dict.fromkeys(("description", "benefit", "resources", *board.required)))
+    columns = [
+        "id",
+        "title",
+        "stage",
+        "kind",
+        "owner",
+        "tags",
+        "goals",
+        *(f"score.{c.key}" for c in board.criteria),
+        *text_fields,
+        "priority",
+        "created",
+        "updated",
+        "reviewed",
+        "snoozed_until",
+        "stale",
+        "missing",
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for item in _in_board_order(backlog):
+        summary = item_summary(item, board, now)
+        row: dict[str, Any] = {
+            **summary,
+            "tags": ";".join(item.tags),
+            "goals": ";".join(item.goals),
+        }
+        for criterion in board.criteria:
+            row[f"score.{criterion.key}"] = item.scores.get(criterion.key, "")
+        for name in text_fields:
+            row[name] = item.text(name)
+        row["missing"] = ";".join(summary["missing"])
+        row["stale"] = "yes" if summary["stale"] else "no"
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return out.getvalue()
+
+
+def export_markdown(backlog: Backlog, now: dt.datetime) -> str:
+    """A readable document: one section per stage, one entry per item."""
+    board = backlog.board
+    lines = [f"# {board.name}", ""]
+    for stage in board.stages:
+        items = [i for i in _in_board_order(backlog) if i.stage == stage]
+        lines += [f"## {stage} ({len(items)})", ""]
+        for item in items:
+            summary = item_summary(item, board, now)
+            value = summary["priority"]
+            facts = [f"priority {value:.0f}" if value is not None else "unscored"]
+            if item.owner:
+                facts.append(f"owner {item.owner}")
+            if summary["stale"]:
+                facts.append("stale")
+            if summary["missing"]:
+                facts.append("missing " + ", ".join(summary["missing"]))
+            lines.append(f"### {item.id}: {_md_line(item.title)}")
+            lines += ["", "*" + "; ".join(facts) + "*", ""]
+            for name in dict.fromkeys(("description", "benefit", "resources", *board.required)):
+                if item.text(name).strip():
+                    lines += [f"**{name.capitalize()}:** {item.text(name).strip()}", ""]
+        if not items:
+            lines += ["(none)", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_line(text: str) -> str:
+    return text.replace("\n", " ")
+
+
+def _in_board_order(backlog: Backlog) -> Iterable[Item]:
+    stages = {stage: index for index, stage in enumerate(backlog.board.stages)}
+    return sorted(
+        backlog.items.values(),
+        key=lambda i: (stages.get(i.stage, len(stages)), _number(i.id), i.id),
+    )
+
+
+def _number(item_id: str) -> int:
+    tail = item_id.rpartition("-")[2]
+    return int(tail) if tail.isdigit() else 10**12

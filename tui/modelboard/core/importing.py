@@ -1,0 +1,173 @@
+"""Import items from JSON or CSV in the export's own shape, merged by id.
+
+Every row is checked before anything is written: one bad row refuses the whole import, with
+the row numbers of all the bad ones. Derived fields (priority, stale, ...) are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from modelboard.core.actor import Actor
+from modelboard.core.errors import OperationError
+from modelboard.core.model import TEXT_FIELDS, Backlog, HistoryEntry
+from modelboard.core.operations import Change, ItemAdd, ItemEdit, Step, edit_item, validated
+
+DERIVED = frozenset({"priority", "stale", "incomplete", "missing", "unscored"})
+TIMES = ("created", "updated", "reviewed")
+
+
+class ImportRejected(OperationError):
+    """Some rows are bad; nothing was imported."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an import does: the change to save, and one line per item for the person."""
+
+    change: Change
+    lines: tuple[str, ...]
+
+
+def rows_of(text: str, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(row label, fields) for each item in a JSON or CSV export."""
+    if kind == "json":
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ImportRejected(f"not JSON: line {error.lineno}, column {error.colno}") from None
+        items = document.get("items") if isinstance(document, dict) else document
+        if not isinstance(items, list):
+            raise ImportRejected("JSON must be an export (an object with 'items') or a list")
+        for number, item in enumerate(items, start=1):
+            yield f"item {number}", item if isinstance(item, dict) else {"": item}
+        return
+    reader = csv.DictReader(io.StringIO(text))
+    for record in reader:
+        fields: dict[str, Any] = {}
+        scores: dict[str, Any] = {}
+        for column, value in record.items():
+            if column is None:
+                fields[""] = value  # more cells than columns
+            elif column.startswith("score."):
+                scores[column.removeprefix("score.")] = value
+            elif column in ("tags", "goals"):
+                fields[column] = [t for t in (value or "").split(";") if t.strip()]
+            else:
+                fields[column] = value
+        fields["scores"] = scores
+        yield f"row {reader.line_num}", fields
+
+
+def plan_import(backlog: Backlog, text: str, kind: str, actor: Actor) -> Plan:
+    """The change an import makes; ImportRejected naming every bad row."""
+    steps: list[Step] = []
+    lines: list[str] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for label, row in rows_of(text, kind):
+        try:
+            step, line = _row_step(backlog, row, actor, seen)
+        except (OperationError, ValueError, TypeError) as error:
+            errors.append(f"{label}: {error}")
+            continue
+        if step is not None:
+            steps.append(step)
+            lines.append(line)
+    if errors:
+        raise ImportRejected("nothing was imported; fix these rows:\n  " + "\n  ".join(errors))
+    return Plan(Change(tuple(steps), f"imported {len(steps)} item(s)"), tuple(lines))
+
+
+def _row_step(
+    backlog: Backlog, row: dict[str, Any], actor: Actor, seen: set[str]
+) -> tuple[Step | None, str]:
+    if "" in row:
+        raise OperationError("not an item (extra cells or not an object)")
+    item_id = str(row.get("id") or "").strip() or None
+    if item_id is not None:
+        if item_id in seen:
+            raise OperationError(f"{item_id} appears twice")
+        seen.add(item_id)
+    board = backlog.board
+    names = ("title", "stage", "kind", "owner", "tags", "goals", *TEXT_FIELDS, *board.required)
+    values = {name: row[name] for name in dict.fromkeys(names) if name in row}
+    values = {k: v for k, v in values.items() if v is not None}
+    scores = {k: _score(k, v) for k, v in (row.get("scores") or {}).items()}
+    values["scores"] = scores
+    clean = validated(board, values)
+    existing = backlog.item(item_id) if item_id else None
+    if existing is not None:
+        # A score absent from the row is left as it is; an empty cell (or null) clears it.
+        for name in ("owner", "tags", "goals", *TEXT_FIELDS, *board.required):
+            if name in clean and clean[name] in ("", []):
+                clean[name] = None  # empty in an export means absent
+        change = edit_item(backlog, existing.id, clean, actor)
+        step = change.steps[0] if change.steps else None
+        if not isinstance(step, ItemEdit):
+            return None, ""
+        changed = [k for k in step.values if k != "updated"]
+        return step, f"update {existing.id}: {', '.join(changed)}"
+    if not clean.get("title"):
+        raise OperationError("a new item needs a title")
+    fields: dict[str, Any] = {
+        "title": clean["title"],
+        "stage": clean.get("stage") or board.stages[0],
+        "kind": clean.get("kind") or board.kinds[0],
+    }
+    for name, value in clean.items():
+        if name not in fields and value not in (None, "", [], {}):
+            fields[name] = (
+                {k: v for k, v in value.items() if v is not None} if name == "scores" else value
+            )
+    if not fields.get("scores"):
+        fields.pop("scores", None)
+    for name in TIMES:
+        if row.get(name):
+            fields[name] = _moment(name, row[name])
+    if row.get("snoozed_until"):
+        fields["snoozed_until"] = dt.date.fromisoformat(str(row["snoozed_until"])[:10])
+    fields.setdefault("created", actor.now)
+    fields.setdefault("updated", actor.now)
+    history = row.get("history")
+    if isinstance(history, list) and history:
+        fields["history"] = [_entry(entry) for entry in history]
+    else:
+        fields["history"] = [HistoryEntry(actor.now, actor.name, "imported").as_data()]
+    shown = item_id or "a new id"
+    return ItemAdd(fields, item_id), f"add {shown}: {fields['title']}"
+
+
+def _score(name: str, value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise OperationError(f"score {name}: {value!r} is not a whole number from 1 to 5")
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise OperationError(f"score {name}: {value!r} is not a whole number from 1 to 5") from None
+    return number
+
+
+def _moment(name: str, value: Any) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise OperationError(f"{name}: {value!r} is not a date-time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _entry(entry: Any) -> dict[str, Any]:
+    if not isinstance(entry, dict) or "at" not in entry or "change" not in entry:
+        raise OperationError("a history entry needs 'at' and 'change'")
+    return {"at": _moment("history", entry["at"]), "by": str(entry.get("by", "")),
+            "change": str(entry["change"])}  # fmt: skip

@@ -1,0 +1,408 @@
+"""The backlog as plain Python objects, built from the data `tomllib` parsed.
+
+Building never fails on odd values: a field of the wrong type reads as absent and is
+reported in `Backlog.problems`, so `check` can name it and every other command still works.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from modelboard.core.errors import OperationError
+
+FORMAT_VERSION = 1
+DEFAULT_STAGES = ("proposed", "ready", "building", "deployed", "retired")
+DEFAULT_KINDS = ("new", "revision", "deployment")
+DEFAULT_REVIEW_DAYS = 14
+TEXT_FIELDS = ("description", "benefit", "resources")
+SCORE_MIN = 1
+SCORE_MAX = 5
+ID_PREFIX = "M-"
+_ID_NUMBER = re.compile(r"M-(\d+)\Z")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One scoring criterion: scores run 1-5, `higher_is_worse` turns the scale round."""
+
+    key: str
+    label: str
+    weight: float
+    higher_is_worse: bool = False
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change of an item: when, by whom, what."""
+
+    at: dt.datetime
+    by: str
+    change: str
+
+    def as_data(self) -> dict[str, Any]:
+        """The entry as the store writes it."""
+        return {"at": self.at, "by": self.by, "change": self.change}
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A strategic goal items can serve (`[goals.<id>]`)."""
+
+    id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Board:
+    """Board-wide settings: stages, review intervals, scoring criteria, the template."""
+
+    name: str = "Model backlog"
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    kinds: tuple[str, ...] = DEFAULT_KINDS
+    review_days: int = DEFAULT_REVIEW_DAYS
+    review_days_by_stage: Mapping[str, int] = field(default_factory=dict)
+    criteria: tuple[Criterion, ...] = ()
+    required: tuple[str, ...] = TEXT_FIELDS
+    goals: tuple[Goal, ...] = ()
+
+    def goal(self, goal_id: str) -> Goal | None:
+        """The goal with this id, if the board has one."""
+        return next((g for g in self.goals if g.id == goal_id), None)
+
+    def criterion(self, key: str) -> Criterion | None:
+        """The criterion named `key`, if the board has one."""
+        return self._criteria_by_key.get(key)
+
+    @cached_property
+    def _criteria_by_key(self) -> dict[str, Criterion]:
+        return {c.key: c for c in self.criteria}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One backlog item. `data` is the item's whole table, unknown fields included."""
+
+    id: str
+    title: str
+    stage: str
+    kind: str
+    owner: str
+    tags: tuple[str, ...]
+    goals: tuple[str, ...]
+    scores: Mapping[str, int]
+    created: dt.datetime | None
+    updated: dt.datetime | None
+    reviewed: dt.datetime | None
+    snoozed_until: dt.date | None
+    history: tuple[HistoryEntry, ...]
+    data: Mapping[str, Any]
+
+    def text(self, name: str) -> str:
+        """A text field by name ('' when absent or not text)."""
+        value = self.data.get(name)
+        return value if isinstance(value, str) else ""
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Everything the store holds, ready for the core's functions."""
+
+    board: Board
+    items: Mapping[str, Item]
+    deleted_ids: frozenset[str] = frozenset()
+    problems: tuple[str, ...] = ()
+
+    def item(self, item_id: str) -> Item | None:
+        """The item with this id, if there is one."""
+        return self.items.get(item_id)
+
+
+def require_item(backlog: Backlog, item_id: str) -> Item:
+    """The item, or an OperationError that lists the ids there are."""
+    item = backlog.item(item_id)
+    if item is None:
+        raise OperationError(f"no item {item_id!r}; {known_ids(backlog)}")
+    return item
+
+
+def known_ids(backlog: Backlog) -> str:
+    """A short phrase listing the ids in the backlog, for error messages."""
+    ids = sorted(backlog.items, key=lambda i: (len(i), i))
+    if not ids:
+        return "the backlog is empty"
+    shown = ", ".join(ids[:20])
+    return f"items are: {shown}" + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+
+
+def serves_no_goal(item: Item, board: Board) -> bool:
+    """True when the board has goals and the item serves none of them."""
+    return bool(board.goals) and not item.goals
+
+
+def missing_fields(item: Item, board: Board) -> list[str]:
+    """Template fields that are missing or blank, in the template's order."""
+    missing = []
+    for name in board.required:
+        value = item.data.get(name)
+        if value is None or (isinstance(value, str | list | tuple | dict) and not value):
+            missing.append(name)
+        elif isinstance(value, str) and not value.strip():
+            missing.append(name)
+    return missing
+
+
+def is_incomplete(item: Item, board: Board) -> bool:
+    """True when a field the template requires is missing or blank."""
+    return bool(missing_fields(item, board))
+
+
+def unscored_criteria(item: Item, board: Board) -> list[str]:
+    """Criteria the item has no score for."""
+    return [c.key for c in board.criteria if c.key not in item.scores]
+
+
+def id_number(item_id: str) -> int | None:
+    """The number in an id of the form `M-<n>`, else None."""
+    match = _ID_NUMBER.match(item_id)
+    return int(match.group(1)) if match else None
+
+
+def next_id(taken: set[str] | frozenset[str] | Mapping[str, object]) -> str:
+    """The next free `M-<n>` id: one past the highest ever used, deleted ids included."""
+    numbers = [n for n in (id_number(i) for i in taken) if n is not None]
+    return f"{ID_PREFIX}{max(numbers, default=0) + 1}"
+
+
+# ---- building from parsed data ---------------------------------------------------------
+
+
+def backlog_from_data(data: Mapping[str, Any]) -> Backlog:
+    """Build the backlog from a document parsed by `tomllib` (the version already checked)."""
+    problems: list[str] = []
+    board = _board_from_data(data, problems)
+    items: dict[str, Item] = {}
+    raw_items = data.get("items", {})
+    if not isinstance(raw_items, dict):
+        problems.append("'items' must be a table of tables")
+        raw_items = {}
+    for item_id, table in raw_items.items():
+        if not isinstance(table, dict):
+            problems.append(f"{item_id}: must be a table")
+            continue
+        items[item_id] = item_from_table(item_id, table, board, problems)
+    return Backlog(board, items, deleted_ids(data), tuple(problems))
+
+
+def deleted_ids(data: Mapping[str, Any]) -> frozenset[str]:
+    """The ids of deleted items (`[[deleted]]`): never given out again."""
+    deleted = data.get("deleted", [])
+    return frozenset(
+        entry["id"]
+        for entry in (deleted if isinstance(deleted, list) else [])
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str)
+    )
+
+
+def _board_from_data(data: Mapping[str, Any], problems: list[str]) -> Board:
+    board_table = _table(data, "board", problems)
+    stages = _str_tuple(board_table.get("stages"), "board.stages", problems) or DEFAULT_STAGES
+    if len(set(stages)) != len(stages):
+        problems.append("board.stages: a stage is listed twice")
+    kinds = _str_tuple(board_table.get("kinds"), "board.kinds", problems) or DEFAULT_KINDS
+    review_days = board_table.get("review_days", DEFAULT_REVIEW_DAYS)
+    if not _is_int(review_days) or review_days < 0:
+        problems.append("board.review_days: must be a whole number of days, 0 or more")
+        review_days = DEFAULT_REVIEW_DAYS
+    by_stage: dict[str, int] = {}
+    raw_by_stage = board_table.get("review_days_by_stage", {})
+    if isinstance(raw_by_stage, dict):
+        for stage, days in raw_by_stage.items():
+            if _is_int(days) and days >= 0:
+                by_stage[stage] = days
+            else:
+                problems.append(f"board.review_days_by_stage.{stage}: must be 0 or more days")
+            if stage not in stages:
+                problems.append(f"board.review_days_by_stage.{stage}: no such stage")
+    name = board_table.get("name", "Model backlog")
+    template = _table(data, "template", problems)
+    required = _str_tuple(template.get("required"), "template.required", problems)
+    if "required" not in template:
+        required = TEXT_FIELDS
+    return Board(
+        name=name if isinstance(name, str) else "Model backlog",
+        stages=stages,
+        kinds=kinds,
+        review_days=review_days,
+        review_days_by_stage=by_stage,
+        criteria=_criteria(data, problems),
+        required=required,
+        goals=_goals(data, problems),
+    )
+
+
+def _goals(data: Mapping[str, Any], problems: list[str]) -> tuple[Goal, ...]:
+    raw = _table(data, "goals", problems)
+    goals = []
+    for goal_id, table in raw.items():
+        if not isinstance(table, dict):
+            problems.append(f"goals.{goal_id}: must be a table")
+            continue
+        title, description = table.get("title", goal_id), table.get("description", "")
+        goals.append(
+            Goal(
+                goal_id,
+                title if isinstance(title, str) else goal_id,
+                description if isinstance(description, str) else "",
+            )
+        )
+    return tuple(goals)
+
+
+def _criteria(data: Mapping[str, Any], problems: list[str]) -> tuple[Criterion, ...]:
+    scoring = _table(data, "scoring", problems)
+    raw = scoring.get("criteria", {})
+    if not isinstance(raw, dict):
+        problems.append("scoring.criteria: must be a table")
+        return ()
+    criteria = []
+    for key, table in raw.items():
+        if not isinstance(table, dict):
+            problems.append(f"scoring.criteria.{key}: must be a table")
+            continue
+        weight = table.get("weight", 1)
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            problems.append(f"scoring.criteria.{key}.weight: must be a number, 0 or more")
+            weight = 1
+        label = table.get("label", key)
+        criteria.append(
+            Criterion(
+                key=key,
+                label=label if isinstance(label, str) else key,
+                weight=float(weight),
+                higher_is_worse=table.get("higher_is_worse") is True,
+            )
+        )
+    return tuple(criteria)
+
+
+def item_from_table(
+    item_id: str, table: Mapping[str, Any], board: Board, problems: list[str]
+) -> Item:
+    """Build one item, reporting values of the wrong type or out of range."""
+
+    def text(name: str) -> str:
+        value = table.get(name, "")
+        if isinstance(value, str):
+            return value
+        problems.append(f"{item_id}.{name}: must be text")
+        return ""
+
+    stage = text("stage")
+    if stage not in board.stages:
+        problems.append(f"{item_id}.stage: {stage!r} is not a stage of the board")
+    scores: dict[str, int] = {}
+    raw_scores = table.get("scores", {})
+    if not isinstance(raw_scores, dict):
+        problems.append(f"{item_id}.scores: must be a table")
+        raw_scores = {}
+    for key, value in raw_scores.items():
+        if board.criterion(key) is None:
+            problems.append(f"{item_id}.scores.{key}: no such criterion")
+        elif not _is_int(value) or not SCORE_MIN <= value <= SCORE_MAX:
+            problems.append(f"{item_id}.scores.{key}: must be a whole number from 1 to 5")
+        else:
+            scores[key] = value
+    goals = _str_tuple(table.get("goals"), f"{item_id}.goals", problems)
+    for goal_id in goals:
+        if board.goal(goal_id) is None:
+            problems.append(f"{item_id}.goals: no goal {goal_id!r} on the board")
+    history = []
+    raw_history = table.get("history", [])
+    for entry in raw_history if isinstance(raw_history, list) else []:
+        if (
+            isinstance(entry, dict)
+            and isinstance(entry.get("at"), dt.datetime)
+            and isinstance(entry.get("change"), str)
+        ):
+            by = entry.get("by", "")
+            history.append(
+                HistoryEntry(_utc(entry["at"]), by if isinstance(by, str) else "", entry["change"])
+            )
+        else:
+            problems.append(f"{item_id}.history: an entry needs 'at' (a date-time) and 'change'")
+    return Item(
+        id=item_id,
+        title=text("title"),
+        stage=stage,
+        kind=text("kind"),
+        owner=text("owner"),
+        tags=_str_tuple(table.get("tags"), f"{item_id}.tags", problems),
+        goals=goals,
+        scores=scores,
+        created=_moment(table, "created", item_id, problems),
+        updated=_moment(table, "updated", item_id, problems),
+        reviewed=_moment(table, "reviewed", item_id, problems),
+        snoozed_until=_day(table, "snoozed_until", item_id, problems),
+        history=tuple(history),
+        data=table,
+    )
+
+
+def _table(data: Mapping[str, Any], name: str, problems: list[str]) -> Mapping[str, Any]:
+    value = data.get(name, {})
+    if isinstance(value, dict):
+        return value
+    problems.append(f"'{name}' must be a table")
+    return {}
+
+
+def _str_tuple(value: object, where: str, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    problems.append(f"{where}: must be a list of text")
+    return ()
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Aware datetimes in UTC; a local (offset-less) time is taken as UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def _moment(
+    table: Mapping[str, Any], name: str, item_id: str, problems: list[str]
+) -> dt.datetime | None:
+    value = table.get(name)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return _utc(value)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    problems.append(f"{item_id}.{name}: must be a date-time")
+    return None
+
+
+def _day(table: Mapping[str, Any], name: str, item_id: str, problems: list[str]) -> dt.date | None:
+    value = table.get(name)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    problems.append(f"{item_id}.{name}: must be a date")
+    return None

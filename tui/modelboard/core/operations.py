@@ -1,0 +1,341 @@
+"""Requests on the backlog (add, edit, move, review, delete) turned into validated changes.
+
+Nothing here touches the file: a `Change` is data, and the store commits it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from modelboard.core.actor import Actor
+from modelboard.core.errors import OperationError
+from modelboard.core.model import (
+    SCORE_MAX,
+    SCORE_MIN,
+    TEXT_FIELDS,
+    Backlog,
+    Board,
+    HistoryEntry,
+    require_item,
+)
+from modelboard.core.text import clean_line, clean_text
+
+LINE_FIELDS = ("title", "owner", "kind", "stage")
+
+
+@dataclass(frozen=True)
+class ItemAdd:
+    """A new item; without an id the store picks the next free one under its lock."""
+
+    fields: Mapping[str, Any]
+    item_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemEdit:
+    """New values for some fields of one item (None removes the field), plus history."""
+
+    item_id: str
+    values: Mapping[str, Any]
+    history: tuple[HistoryEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemDelete:
+    """An item removed; `record` is what the store keeps of it under `[[deleted]]`."""
+
+    item_id: str
+    record: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class SettingEdit:
+    """New values for keys of a settings table (such as a criterion's weight).
+
+    `previous` holds the values as they were, so the edit can be undone and merged.
+    """
+
+    path: tuple[str, ...]
+    values: Mapping[str, Any]
+    previous: Mapping[str, Any]
+
+    @property
+    def item_id(self) -> None:
+        """Settings belong to no item."""
+        return None
+
+
+Step = ItemAdd | ItemEdit | ItemDelete | SettingEdit
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one user action does to the backlog, in one save."""
+
+    steps: tuple[Step, ...]
+    summary: str
+    touched: tuple[str, ...] = field(default=())
+
+
+# ---- validation ------------------------------------------------------------------------
+
+
+def validated(board: Board, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Clean and check field values from a user; raise OperationError on the first bad one.
+
+    Text loses control characters; a title must be one non-blank line; stages, kinds and
+    scores must be ones the board knows. None (a field to remove) passes through.
+    """
+    result: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is None:
+            result[name] = None
+        elif name == "scores":
+            result[name] = validated_scores(board, value)
+        elif name in ("tags", "goals"):
+            result[name] = _tags(value)
+        elif name in LINE_FIELDS:
+            result[name] = _line(name, value)
+        elif isinstance(value, str):
+            result[name] = clean_text(value)
+        else:
+            result[name] = value
+    if "title" in result and not (result["title"] or "").strip():
+        raise OperationError("the title must not be empty")
+    if result.get("stage") is not None and result["stage"] not in board.stages:
+        raise OperationError(
+            f"unknown stage {result['stage']!r}; the board's stages are: " + ", ".join(board.stages)
+        )
+    for goal_id in result.get("goals") or ():
+        if board.goal(goal_id) is None:
+            known = ", ".join(g.id for g in board.goals) or "none"
+            raise OperationError(f"unknown goal {goal_id!r}; the board's goals are: {known}")
+    if result.get("kind") and result["kind"] not in board.kinds:
+        raise OperationError(
+            f"unknown kind {result['kind']!r}; the board's kinds are: " + ", ".join(board.kinds)
+        )
+    return result
+
+
+def validated_scores(board: Board, scores: Mapping[str, Any]) -> dict[str, int | None]:
+    """Scores checked against the board's criteria; None clears a score."""
+    result: dict[str, int | None] = {}
+    for key, value in scores.items():
+        if board.criterion(key) is None:
+            known = ", ".join(c.key for c in board.criteria) or "none"
+            raise OperationError(f"unknown criterion {key!r}; the board's criteria are: {known}")
+        if value is None:
+            result[key] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise OperationError(f"score {key}: must be a whole number from 1 to 5")
+        if not SCORE_MIN <= value <= SCORE_MAX:
+            raise OperationError(f"score {key}: {value} is outside 1-5")
+        result[key] = value
+    return result
+
+
+def _line(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise OperationError(f"{name}: must be text")
+    try:
+        return clean_line(value)
+    except ValueError as error:
+        raise OperationError(f"{name}: {error}") from None
+
+
+def _tags(value: object) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise OperationError("tags: must be a list")
+    tags: list[str] = []
+    for tag in value:
+        tag = _line("tag", tag).strip()
+        if not tag:
+            raise OperationError("tags: a tag must not be blank")
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+# ---- building changes ------------------------------------------------------------------
+
+
+def add_item(backlog: Backlog, values: Mapping[str, Any], actor: Actor) -> Change:
+    """A new item; stage defaults to the first stage, kind to the board's first kind."""
+    board = backlog.board
+    clean = validated(board, values)
+    if not clean.get("title"):
+        raise OperationError("an item needs a title")
+    stage = clean.get("stage") or board.stages[0]
+    fields: dict[str, Any] = {
+        "title": clean["title"],
+        "stage": stage,
+        "kind": clean.get("kind") or board.kinds[0],
+    }
+    for name in (*TEXT_FIELDS, *board.required):
+        if name not in fields and clean.get(name):
+            fields[name] = clean[name]
+    for name, value in clean.items():
+        if name not in fields and value not in (None, "", [], {}) and name != "scores":
+            fields[name] = value
+    scores = {k: v for k, v in (clean.get("scores") or {}).items() if v is not None}
+    if scores:
+        fields["scores"] = scores
+    fields["created"] = actor.now
+    fields["updated"] = actor.now
+    fields["history"] = [HistoryEntry(actor.now, actor.name, f"created in {stage}").as_data()]
+    return Change((ItemAdd(fields),), f"added {fields['title']!r}")
+
+
+def edit_item(backlog: Backlog, item_id: str, values: Mapping[str, Any], actor: Actor) -> Change:
+    """New values for an item's fields; one history entry per field that really changes.
+
+    Scores given here are merged into the item's scores (None clears one). An edit that
+    changes nothing is an empty change.
+    """
+    item = require_item(backlog, item_id)
+    clean = validated(backlog.board, values)
+    if "scores" in clean:
+        scores: dict[str, int] = dict(item.scores)
+        for key, value in (clean["scores"] or {}).items():
+            if value is None:
+                scores.pop(key, None)
+            else:
+                scores[key] = value
+        clean["scores"] = scores or None
+    new_values: dict[str, Any] = {}
+    history = []
+    for name, value in clean.items():
+        old = item.data.get(name)
+        if _same(old, value):
+            continue
+        new_values[name] = value
+        history.append(HistoryEntry(actor.now, actor.name, describe_change(name, old, value)))
+    if not new_values:
+        return Change((), "nothing changed", (item_id,))
+    new_values["updated"] = actor.now
+    return Change((ItemEdit(item_id, new_values, tuple(history)),), f"edited {item_id}", (item_id,))
+
+
+def move_item(backlog: Backlog, item_id: str, stage: str, actor: Actor) -> Change:
+    """The item moved to `stage` (an empty change when it is there already)."""
+    change = edit_item(backlog, item_id, {"stage": stage}, actor)
+    if change.steps:
+        return Change(change.steps, f"moved {item_id} to {stage}", (item_id,))
+    return change
+
+
+def mark_reviewed(backlog: Backlog, item_id: str, actor: Actor) -> Change:
+    """The item reviewed now: `reviewed` set and a history entry."""
+    require_item(backlog, item_id)
+    step = ItemEdit(
+        item_id,
+        {"reviewed": actor.now, "updated": actor.now},
+        (HistoryEntry(actor.now, actor.name, "reviewed"),),
+    )
+    return Change((step,), f"marked {item_id} reviewed", (item_id,))
+
+
+def set_weights(backlog: Backlog, weights: Mapping[str, float], actor: Actor) -> Change:
+    """New weights for the board's criteria (0 takes a criterion out of the priority)."""
+    del actor  # settings carry no history; the change is in the file (and in git)
+    steps: list[SettingEdit] = []
+    described = []
+    for key, weight in weights.items():
+        criterion = backlog.board.criterion(key)
+        if criterion is None:
+            raise OperationError(f"unknown criterion {key!r}")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            raise OperationError(f"weight {key}: must be a number, 0 or more")
+        if weight == criterion.weight:
+            continue
+        value: float | int = int(weight) if float(weight).is_integer() else weight
+        old: float | int = (
+            int(criterion.weight) if criterion.weight.is_integer() else criterion.weight
+        )
+        steps.append(SettingEdit(("scoring", "criteria", key), {"weight": value}, {"weight": old}))
+        described.append(f"{key} {old} -> {value}")
+    return Change(tuple(steps), "weights: " + ", ".join(described))
+
+
+def snooze_item(backlog: Backlog, item_id: str, until: dt.date, actor: Actor) -> Change:
+    """The item is not stale before `until`."""
+    require_item(backlog, item_id)
+    if until <= actor.now.date():
+        raise OperationError(f"snooze until a day after today (got {until.isoformat()})")
+    step = ItemEdit(
+        item_id,
+        {"snoozed_until": until, "updated": actor.now},
+        (HistoryEntry(actor.now, actor.name, f"snoozed until {until.isoformat()}"),),
+    )
+    return Change((step,), f"snoozed {item_id} until {until.isoformat()}", (item_id,))
+
+
+def snooze_date(text: str, today: dt.date) -> dt.date:
+    """A snooze given as days from today ('7', '7d', '' = 7) or as a date (YYYY-MM-DD)."""
+    text = text.strip().lower().removesuffix("d").strip() or "7"
+    if text.isdigit():
+        days = int(text)
+        if not 1 <= days <= 3650:
+            raise OperationError("snooze for 1 to 3650 days")
+        return today + dt.timedelta(days=days)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise OperationError(
+            f"{text!r} is neither a number of days nor a date (YYYY-MM-DD)"
+        ) from None
+
+
+def delete_item(backlog: Backlog, item_id: str, actor: Actor) -> Change:
+    """The item removed; its id, title and stage stay under `[[deleted]]` so ids are never
+    reused and reports can tell what went."""
+    item = require_item(backlog, item_id)
+    record = {
+        "id": item_id,
+        "title": item.title,
+        "stage": item.stage,
+        "at": actor.now,
+        "by": actor.name,
+    }
+    return Change((ItemDelete(item_id, record),), f"deleted {item_id}", (item_id,))
+
+
+def describe_change(name: str, old: object, new: object) -> str:
+    """A history line for one field: short values in full, long text as 'changed'."""
+    if name == "scores":
+        old_scores = old if isinstance(old, dict) else {}
+        new_scores = new if isinstance(new, dict) else {}
+        parts = [
+            f"{key} {old_scores.get(key, '-')} -> {new_scores.get(key, '-')}"
+            for key in sorted(set(old_scores) | set(new_scores))
+            if old_scores.get(key) != new_scores.get(key)
+        ]
+        return "scores: " + ", ".join(parts)
+    if name in LINE_FIELDS or name in ("tags", "goals"):
+        return f"{name}: {_short(old)} -> {_short(new)}"
+    return (
+        f"{name}: {'set' if old in (None, '') else 'cleared' if new in (None, '') else 'changed'}"
+    )
+
+
+def _short(value: object) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "-"
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _same(old: object, new: object) -> bool:
+    if new is None:
+        return old is None
+    if isinstance(new, list) and isinstance(old, list):
+        return list(old) == list(new)
+    if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
+        return old == new
+    return type(old) is type(new) and old == new

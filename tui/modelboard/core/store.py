@@ -1,0 +1,304 @@
+"""The only module that reads or writes the store file.
+
+Reading uses `tomllib` (fast, plain objects); saving splices only the changed item tables
+with tomlkit (see `splice`). Every save locks the sidecar, re-reads the file and compares it
+with what was read; when someone else changed it meanwhile, the change is rebased on theirs
+(see `merge`), and a real conflict stops the save with nothing written.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+import time
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from modelboard.core.defaults import DEFAULT_STORE
+from modelboard.core.errors import OperationError, SaveError, StoreUnreadableError
+from modelboard.core.locations import private_directory
+from modelboard.core.model import (
+    FORMAT_VERSION,
+    Backlog,
+    backlog_from_data,
+    deleted_ids,
+    item_from_table,
+)
+
+if TYPE_CHECKING:
+    from modelboard.core.operations import Change
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What `stat` says of the file: a cheap first test for 'changed on disk'."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> Signature:
+        """The signature of a stat result."""
+        return cls(info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The file as read at one moment, parsed and built."""
+
+    raw: bytes
+    data: dict[str, Any]
+    signature: Signature
+    backlog: Backlog
+    generation: int
+
+
+def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
+    """Parse the store's bytes; StoreUnreadableError names file, line and column."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise StoreUnreadableError(f"{path}:{line}:{column}: not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        where = _AT_LINE.search(message)
+        if where:
+            position = f"{where.group(1)}:{where.group(2)}"
+            message = message[: where.start()]
+        else:
+            position = f"{text.count(chr(10)) + 1}:1"
+        raise StoreUnreadableError(
+            f"{path}:{position}: {message}; the file was not changed"
+        ) from None
+    version = data.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise StoreUnreadableError(
+            f"{path}: format version {version!r}; this modelboard reads version {FORMAT_VERSION}"
+        )
+    return data
+
+
+def create_store(path: Path, text: str = DEFAULT_STORE) -> None:
+    """Write a new store; refuse to touch an existing file."""
+    if not path.parent.exists():
+        raise OperationError(f"cannot create {path}: the folder {path.parent} does not exist")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    except FileExistsError:
+        raise OperationError(f"{path} exists already; nothing was changed") from None
+    except OSError as error:
+        raise OperationError(f"cannot create {path}: {error.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def ensure_default_store(path: Path) -> bool:
+    """Create the per-user default store on first use; True when it was created."""
+    if path.exists() or path.is_symlink():
+        return False
+    private_directory(path.parent)
+    try:
+        create_store(path)
+    except OperationError:
+        return False  # another process created it a moment ago
+    return True
+
+
+class Store:
+    """One store file: the backlog as last read or saved, and the way to change it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.target = Path(os.path.realpath(path))
+        self._data: dict[str, Any] = {}
+        self._raw = b""  # the bytes last read or written; compared, not hashed
+        self._signature: Signature | None = None
+        self._backlog = backlog_from_data({})
+        self._generation = 0  # counts states; a snapshot read before a save is stale
+        self._remembered: bytes | None = None  # the bytes whose parse the cache holds
+
+    @classmethod
+    def open(cls, path: Path, cached: bool = False) -> Store:
+        """Read the store at `path` (through a symlink, if it is one).
+
+        With `cached`, a parse kept for exactly these bytes is used instead of parsing again,
+        and a fresh parse is kept for next time (see `parse_cache`).
+        """
+        store = cls(path)
+        store.reload(cached)
+        return store
+
+    def deleted_records(self) -> list[dict[str, Any]]:
+        """What the file keeps of deleted items (`[[deleted]]`), oldest first."""
+        records = self._data.get("deleted", [])
+        return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+    def remember(self) -> None:
+        """Keep the current parse in the cache, for a fast open next time (if it is new)."""
+        if self._raw is self._remembered:
+            return
+        from modelboard.core.parse_cache import remember
+
+        remember(self.target, self._raw, self._data)
+        self._remembered = self._raw
+
+    @property
+    def backlog(self) -> Backlog:
+        """The backlog as last read or saved."""
+        return self._backlog
+
+    def reload(self, cached: bool = False) -> None:
+        """Read the file again, whatever it holds now."""
+        self.adopt(self.read_snapshot(cached))
+
+    def read_snapshot(self, cached: bool = False) -> Snapshot:
+        """Read and parse the file without changing this store (safe in a worker thread)."""
+        generation = self._generation
+        raw, info = self._read()
+        if cached:
+            from modelboard.core import parse_cache
+
+            data = parse_cache.cached_data(self.target, raw)
+            if data is None:
+                data = parse_store(raw, self.path)
+                parse_cache.remember(self.target, raw, data)
+            self._remembered = raw
+        else:
+            data = parse_store(raw, self.path)
+        return Snapshot(raw, data, Signature.of(info), backlog_from_data(data), generation)
+
+    def adopt(self, snapshot: Snapshot) -> bool:
+        """Take a snapshot as the current state, unless a save came after it was read."""
+        if snapshot.generation != self._generation:
+            return False
+        self._raw = snapshot.raw
+        self._data = snapshot.data
+        self._signature = snapshot.signature
+        self._backlog = snapshot.backlog
+        self._generation += 1
+        return True
+
+    def changed_on_disk(self) -> bool:
+        """True when the file no longer holds what this store last read or wrote.
+
+        `stat` first (cheap, for polling), then the content, which is what decides.
+        """
+        try:
+            info = os.stat(self.target)
+        except OSError:
+            return True
+        if self._signature == Signature.of(info):
+            return False
+        try:
+            raw, info = self._read()
+        except StoreUnreadableError:
+            return True
+        if raw == self._raw:
+            self._signature = Signature.of(info)
+            return False
+        return True
+
+    def save(self, change: Change, base: Mapping[str, Mapping[str, Any]] | None = None) -> Change:
+        """Commit a change to the file; return it as applied (new items carry their ids).
+
+        `base` gives, for some items, the table the change was made against when that is older
+        than what this store holds (an editor open while a teammate's save came in), so that
+        their save counts as theirs in the merge. Raises ConflictError or SaveError with the
+        file untouched, and StoreUnreadableError when someone else left a file that does not
+        parse.
+        """
+        # The save path's modules load here, so that listings start fast.
+        from modelboard.core.atomic import locked, write_atomically
+        from modelboard.core.backups import keep_backup
+        from modelboard.core.merge import apply_to_data, rebase
+        from modelboard.core.splice import spliced
+
+        if not change.steps:
+            return change
+        with locked(self.target):
+            raw, _ = self._read()
+            same = raw == self._raw
+            theirs = self._data if same else parse_store(raw, self.path)
+            applied = rebase(
+                change,
+                {**self._data.get("items", {}), **(base or {})},
+                theirs.get("items", {}),
+                deleted_ids(theirs),
+                theirs,
+            )
+            text = raw.decode("utf-8")
+            new_text = spliced(text, theirs, applied) if applied.steps else text
+            new_data = _copied(theirs)
+            apply_to_data(new_data, applied)
+            new_raw = new_text.encode("utf-8")
+            if new_raw != raw:
+                keep_backup(self.target, raw)
+                write_atomically(self.target, new_raw)
+            self._signature = Signature.of(os.stat(self.target))
+        self._raw = new_raw
+        self._data = new_data
+        self._generation += 1
+        if same and all(step.item_id is not None for step in applied.steps):
+            self._backlog = _rebuilt(self._backlog, new_data, applied)
+        else:
+            self._backlog = backlog_from_data(new_data)
+        return applied
+
+    def _read(self) -> tuple[bytes, os.stat_result]:
+        for attempt in range(3):
+            try:
+                with open(self.target, "rb") as handle:
+                    info = os.fstat(handle.fileno())
+                    if not stat.S_ISREG(info.st_mode):
+                        raise StoreUnreadableError(f"{self.path} is not a regular file")
+                    return handle.read(), info
+            except FileNotFoundError:
+                raise StoreUnreadableError(
+                    f"no store at {self.path}; create one with: modelboard init {self.path}"
+                ) from None
+            except OSError as error:
+                # Another NFS client replaced the file under us: open it again.
+                if error.errno == errno.ESTALE and attempt < 2:
+                    time.sleep(0.05)
+                    continue
+                raise StoreUnreadableError(f"cannot read {self.path}: {error.strerror}") from None
+        raise SaveError(f"cannot read {self.path}")  # pragma: no cover - loop always returns
+
+
+def _copied(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy deep enough for `apply_to_data`, which replaces item tables and appends."""
+    copy = dict(data)
+    copy["items"] = dict(data.get("items", {}))
+    if "deleted" in data:
+        copy["deleted"] = list(data["deleted"])
+    return copy
+
+
+def _rebuilt(backlog: Backlog, data: dict[str, Any], change: Change) -> Backlog:
+    """The backlog after a change to items only: rebuild just the items it touched."""
+    items = dict(backlog.items)
+    touched = {step.item_id for step in change.steps if step.item_id is not None}
+    problems = [p for p in backlog.problems if p.split(".", 1)[0].split(":")[0] not in touched]
+    for item_id in touched:
+        table = data["items"].get(item_id)
+        if table is None:
+            items.pop(item_id, None)
+        else:
+            items[item_id] = item_from_table(item_id, table, backlog.board, problems)
+    deleted = backlog.deleted_ids | {i for i in touched if i not in data["items"]}
+    return replace(backlog, items=items, deleted_ids=frozenset(deleted), problems=tuple(problems))

@@ -1,0 +1,113 @@
+"""Plain-text views for the command line: the item table and one item in full.
+
+Every piece of item text passes through `for_terminal`, so a title cannot move the cursor,
+change colours or set the window title of whoever lists the backlog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterable
+
+from modelboard.core.export import item_summary
+from modelboard.core.model import Board, Item
+from modelboard.core.scoring import priority
+from modelboard.core.staleness import days_since_looked_at
+from modelboard.core.text import for_terminal
+
+
+def flags(summary: dict[str, object]) -> str:
+    """Markers in words, never colour alone: stale, incomplete, unscored."""
+    words = []
+    if summary["stale"]:
+        words.append("stale")
+    if summary["incomplete"]:
+        words.append("incomplete")
+    if summary["unscored"]:
+        words.append("unscored")
+    return ",".join(words)
+
+
+def item_table(items: Iterable[Item], board: Board, now: dt.datetime, width: int = 0) -> str:
+    """One line per item: id, stage, priority, title, flags; titles cut to the width."""
+    rows = []
+    for item in items:
+        summary = item_summary(item, board, now)
+        value = summary["priority"]
+        rows.append(
+            (
+                item.id,
+                item.stage,
+                "-" if value is None else f"{value:.0f}",
+                for_terminal(item.title).replace("\t", " "),
+                flags(summary),
+            )
+        )
+    if not rows:
+        return ""
+    id_width = max(2, *(len(r[0]) for r in rows))
+    stage_width = max(5, *(len(r[1]) for r in rows))
+    flag_width = max(len(r[4]) for r in rows)
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    title_width = max(20, width - id_width - stage_width - flag_width - 12)
+    header = f"{'ID':<{id_width}}  {'STAGE':<{stage_width}}  PRIO  {'TITLE':<{title_width}}  FLAGS"
+    lines = [header.rstrip()]
+    for item_id, stage, prio, title, marks in rows:
+        if len(title) > title_width:
+            title = title[: title_width - 1] + "…"
+        line = f"{item_id:<{id_width}}  {stage:<{stage_width}}  {prio:>4}  {title:<{title_width}}"
+        lines.append(f"{line}  {marks}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def item_page(item: Item, board: Board, now: dt.datetime) -> str:
+    """Everything about one item, as `show` prints it."""
+    summary = item_summary(item, board, now)
+    value = priority(item.scores, board.criteria)
+    scores = ", ".join(f"{c.label} {item.scores.get(c.key, '-')}/5" for c in board.criteria)
+    days = days_since_looked_at(item, now)
+    reviewed = f"{_when(item.reviewed)} ({days} days ago)" if item.reviewed else "never reviewed"
+    lines = [
+        f"{item.id}  {for_terminal(item.title)}",
+        "",
+        f"stage     {item.stage}",
+        f"kind      {item.kind or '-'}",
+        f"owner     {for_terminal(item.owner) or '-'}",
+        f"tags      {for_terminal(', '.join(item.tags)) or '-'}",
+        f"priority  {'-' if value is None else f'{value:.0f}'}  ({scores or 'no criteria'})",
+        f"created   {_when(item.created)}",
+        f"updated   {_when(item.updated)}",
+        f"reviewed  {reviewed}",
+    ]
+    if item.snoozed_until:
+        lines.append(f"snoozed   until {item.snoozed_until.isoformat()}")
+    status = flags(summary)
+    if summary["missing"]:
+        status += f" (missing: {', '.join(summary['missing'])})"
+    lines.append(f"status    {status or 'complete, scored, not due for review'}")
+    for name in dict.fromkeys(("description", "benefit", "resources", *board.required)):
+        lines += ["", f"{name}:"]
+        text = for_terminal(item.text(name)).strip()
+        lines += [_indent(text) if text else "  (blank)"]
+    if item.history:
+        lines += ["", "history:"]
+        for entry in reversed(item.history):
+            lines.append(
+                f"  {_when(entry.at)}  {for_terminal(entry.by)}  {for_terminal(entry.change)}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _indent(text: str) -> str:
+    import textwrap
+
+    width = max(40, shutil.get_terminal_size((100, 24)).columns - 2)
+    wrapped = []
+    for paragraph in text.split("\n"):
+        wrapped += textwrap.wrap(paragraph, width - 2) or [""]
+    return "\n".join("  " + line for line in wrapped)
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"

@@ -1,0 +1,100 @@
+"""All open items in one list, highest priority first: the view a prioritisation meeting uses.
+
+Virtual like the stage columns: only the visible lines are rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from modelboard.core.model import Board, Item, is_incomplete
+from modelboard.core.scoring import priority
+from modelboard.core.staleness import is_stale
+from modelboard.widgets.card import fit, plain
+
+HEADER = ("#", "id", "prio", "title", "stage", "owner", "")
+
+
+class RankedList(ScrollView, can_focus=False):
+    """One line per item; the board sets `items` and `cursor`."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "ranked-list--header",
+        "ranked-list--row",
+        "ranked-list--selected",
+        "ranked-list--stale",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.items: tuple[Item, ...] = ()
+        self.cursor = 0
+        self._board = Board()
+        self._now = dt.datetime.now(dt.UTC)
+
+    def show(self, items: tuple[Item, ...], cursor: int, board: Board, now: dt.datetime) -> None:
+        """Show these items in this order, the cursor on row `cursor`."""
+        self.items, self.cursor, self._board, self._now = items, cursor, board, now
+        self.virtual_size = Size(self.size.width, len(items) + 1)
+        self.refresh()
+        self.call_after_refresh(self.reveal_cursor)  # once shown, it has its real height
+
+    def move_cursor(self, cursor: int) -> None:
+        """Move the cursor and keep it in view."""
+        self.cursor = cursor
+        self.refresh()
+        self.reveal_cursor()
+
+    def reveal_cursor(self) -> None:
+        """Scroll so that the cursor's line is visible (the header stays on top)."""
+        if self.items:
+            self.scroll_to_region(
+                Region(0, self.cursor + 1, 1, 1), animate=False, immediate=True, force=True
+            )
+
+    def render_line(self, y: int) -> Strip:
+        _, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._line(HEADER, width, self.get_component_rich_style("ranked-list--header"))
+        index = scroll_y + y - 1
+        if index < 0 or index >= len(self.items):
+            return Strip.blank(width, self.rich_style)
+        item = self.items[index]
+        value = priority(item.scores, self._board.criteria)
+        flags = []
+        if is_stale(item, self._board, self._now):
+            flags.append("stale")
+        if is_incomplete(item, self._board):
+            flags.append("incomplete")
+        cells = (
+            str(index + 1),
+            item.id,
+            "--" if value is None else f"{value:.0f}",
+            plain(item.title),
+            item.stage,
+            plain(item.owner),
+            " ".join(flags),
+        )
+        role = "ranked-list--selected" if index == self.cursor else "ranked-list--row"
+        return self._line(cells, width, self.get_component_rich_style(role))
+
+    def _line(self, cells: tuple[str, ...], width: int, style: Style) -> Strip:
+        number, item_id, prio, title, stage, owner, flags = cells
+        fixed = 4 + 7 + 5 + 11 + 9 + 18
+        title_width = max(10, width - fixed)
+        text = (
+            f" {number:>3} {item_id:<6} {prio:>4} {fit(title, title_width)} "
+            f"{fit(stage, 10)} {fit(owner, 8)} {flags}"
+        )
+        if cell_len(text) > width:
+            text = fit(text, width)
+        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
