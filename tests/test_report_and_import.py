@@ -83,7 +83,24 @@ def test_import_into_a_new_store_brings_every_item(demo: Path, tmp_path: Path) -
     fresh = tmp_path / "fresh.toml"
     fresh.write_text(demo.read_text().split("\n[items.")[0])  # same settings, no items
     assert Run("--file", str(fresh), "import", str(exported)).code == 0
-    assert tomllib.loads(fresh.read_text())["items"] == tomllib.loads(demo.read_text())["items"]
+    imported = tomllib.loads(fresh.read_text())["items"]
+    original = tomllib.loads(demo.read_text())["items"]
+    assert imported.keys() == original.keys()
+    for item_id, table in imported.items():
+        *history, last = table.pop("history")
+        assert last["kind"] == "imported" and last["change"] == "imported"
+        assert {**table, "history": history} == original[item_id]
+
+
+def test_an_imported_item_is_added_in_the_report(demo: Path, tmp_path: Path) -> None:
+    exported = tmp_path / "export.csv"
+    exported.write_text("title,stage\nImported model,proposed\n")
+    fresh = tmp_path / "fresh.toml"
+    fresh.write_text(demo.read_text().split("\n[items.")[0])
+    assert Run("--file", str(fresh), "import", str(exported)).code == 0
+    assert Run("--file", str(fresh), "add", "Added model").code == 0
+    report = json.loads(Run("--file", str(fresh), "report", "--format", "json").out)
+    assert [e["title"] for e in report["added"]] == ["Imported model", "Added model"]
 
 
 def test_import_merges_by_id_and_dry_run_writes_nothing(demo: Path, tmp_path: Path) -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from modelboard.core.change import Change, ItemAdd, ItemDelete, ItemEdit
 from modelboard.core.errors import ConflictError
 from modelboard.core.merge import rebase
-from modelboard.core.operations import Change, ItemAdd, ItemDelete, ItemEdit
 from tests.conftest import NOW
 
 BASE: dict[str, dict[str, Any]] = {

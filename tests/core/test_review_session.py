@@ -10,34 +10,38 @@ from modelboard.core.actor import Actor
 from modelboard.core.errors import OperationError
 from modelboard.core.model import backlog_from_data
 from modelboard.core.operations import snooze_date, snooze_item
-from modelboard.core.review import ReviewSession, changes_since_review
+from modelboard.core.review import Outcome, ReviewWalk, changes_since_review
 from tests.conftest import NOW
 
 TODAY = NOW.date()
 
 
 def test_walk_forward_back_and_summary() -> None:
-    session = ReviewSession(["M-1", "M-2", "M-3"])
+    session = ReviewWalk(["M-1", "M-2", "M-3"])
     assert (session.current, session.progress()) == ("M-1", (1, 3))
-    session.record("moved")
-    session.record("reviewed")
+    session.record(Outcome.MOVED)
+    session.record(Outcome.REVIEWED)
     session.advance()
-    session.record("skipped")
+    session.record(Outcome.SKIPPED)
     session.advance()
     session.back()
     assert session.current == "M-2"
-    session.record("rescored")  # came back and re-scored: no longer just skipped
+    session.record(Outcome.RESCORED)  # came back and re-scored: no longer just skipped
     session.advance()
-    session.record("skipped")
+    session.record(Outcome.SKIPPED)
     session.advance()
     assert session.finished and session.current is None
     summary = session.summary()
-    assert (summary["reviewed"], summary["moved"], summary["rescored"]) == (1, 1, 1)
-    assert summary["skipped"] == 1
+    assert (summary[Outcome.REVIEWED], summary[Outcome.MOVED], summary[Outcome.RESCORED]) == (
+        1,
+        1,
+        1,
+    )
+    assert summary[Outcome.SKIPPED] == 1
 
 
 def test_dropping_an_item_keeps_the_place() -> None:
-    session = ReviewSession(["M-1", "M-2", "M-3"])
+    session = ReviewWalk(["M-1", "M-2", "M-3"])
     session.advance()
     session.drop("M-1")
     assert session.current == "M-2" and session.progress() == (1, 2)

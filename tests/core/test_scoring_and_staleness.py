@@ -179,7 +179,7 @@ def test_bad_values_are_reported_not_fatal() -> None:
             "M-2": "not a table",  # type: ignore[dict-item]
         }
     )
-    problems = "\n".join(backlog.problems)
+    problems = "\n".join(p.message for p in backlog.problems)
     for expected in ("M-1.title", "M-1.stage", "M-1.scores.value", "M-1.scores.speed", "M-2"):
         assert expected in problems
     assert backlog.items["M-1"].scores == {}

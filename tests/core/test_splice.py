@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelboard.core.merge import apply_to_data
-from modelboard.core.model import HistoryEntry
-from modelboard.core.operations import Change, ItemAdd, ItemDelete, ItemEdit
-from modelboard.core.splice import comparable, headers, layout, spliced
+from modelboard.core.change import Change, ItemAdd, ItemDelete, ItemEdit, apply_to_data
+from modelboard.core.history import EventKind, HistoryEntry
+from modelboard.core.splice import comparable, spliced
+from modelboard.core.toml_layout import headers, layout
 from tests.conftest import NOW
 
 FIXTURE = (Path(__file__).parent.parent / "fixtures" / "handwritten.toml").read_text()
@@ -50,7 +50,9 @@ def test_lexer_ignores_lookalike_headers_in_strings_and_arrays() -> None:
 
 
 def test_edit_changes_only_that_items_lines() -> None:
-    edit = ItemEdit("M-2", {"owner": "bob", "stage": "ready"}, (HistoryEntry(NOW, "t", "x"),))
+    edit = ItemEdit(
+        "M-2", {"owner": "bob", "stage": "ready"}, (HistoryEntry(NOW, "t", EventKind.EDITED, "x"),)
+    )
     result = _apply(FIXTURE, edit)
     changed = _changed_lines(FIXTURE, result)
     assert changed[0] == '-stage = "proposed"'
@@ -71,7 +73,7 @@ def test_edit_of_an_item_with_a_lookalike_header_in_its_description() -> None:
 
 
 def test_history_is_appended_and_new_fields_go_above_it() -> None:
-    entry = HistoryEntry(NOW, "bob", "reviewed")
+    entry = HistoryEntry(NOW, "bob", EventKind.REVIEWED, "reviewed")
     result = _apply(FIXTURE, ItemEdit("M-1", {"snoozed_until": dt.date(2026, 12, 1)}, (entry,)))
     block = result[result.index("[items.M-1]") : result.index("[items.M-2]")]
     assert block.index("snoozed_until") < block.index("history = [")

@@ -13,6 +13,7 @@ from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.conflict import ConflictScreen
 from modelboard.screens.help import HelpScreen
+from modelboard.screens.ranked import RankedScreen
 from modelboard.screens.store_error import StoreErrorScreen
 from modelboard.widgets.stage_column import StageColumn
 from tests.conftest import NOW
@@ -270,17 +271,19 @@ async def test_the_command_palette_offers_the_board_actions(board_file: Path) ->
     app = make_app(board_file)
     async with app.run_test(size=(80, 24)):
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Add item", "Move to next stage", "Undo", "Filter", "Board keys"} <= titles
+        assert {"Add", "Move to next stage", "Undo", "Filter", "Help", "Ranked"} <= titles
 
 
 async def test_the_ranked_list_orders_open_items_and_keeps_the_keys(board_file: Path) -> None:
     app = make_app(board_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("v")
-        assert [i.id for i in board(app).ranked_items] == ["M-1", "M-2", "M-3"]
+        ranked = app.screen
+        assert isinstance(ranked, RankedScreen)
+        assert [i.id for i in ranked.items] == ["M-1", "M-2", "M-3"]
         await pilot.press("j", "L")
         assert saved(board_file)["M-2"]["stage"] == "ready"
-        assert board(app).current_id == "M-2"
+        assert ranked.current_id == "M-2"
         await pilot.press("v")
         assert (board(app).column, board(app).current_id) == (1, "M-2")
 

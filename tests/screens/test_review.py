@@ -12,6 +12,7 @@ import pytest
 from modelboard.app import ModelboardApp
 from modelboard.cli import main
 from modelboard.core.defaults import DEFAULT_STORE
+from modelboard.core.review import Outcome
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.review import ReviewScreen
 from modelboard.screens.summary import ReviewSummaryScreen
@@ -76,7 +77,7 @@ async def test_each_action_once_on_five_stale_items(review_file: Path) -> None:
     app = make_app(review_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
-        assert review(app).walk.item_ids == ["M-1", "M-2", "M-3", "M-4", "M-5"]
+        assert review(app).walk.item_ids == ("M-1", "M-2", "M-3", "M-4", "M-5")
         await pilot.press("enter")  # M-1 reviewed
         await pilot.press("L", "5", "space")  # M-2 moved, re-scored, reviewed
         await pilot.press("n")  # M-3 skipped
@@ -90,8 +91,8 @@ async def test_each_action_once_on_five_stale_items(review_file: Path) -> None:
         counts = app.screen.counts
         await pilot.press("enter")
         assert isinstance(app.screen, BoardScreen)
-    assert (counts["reviewed"], counts["moved"], counts["rescored"]) == (2, 1, 1)
-    assert (counts["snoozed"], counts["deleted"]) == (1, 1)
+    assert (counts[Outcome.REVIEWED], counts[Outcome.MOVED], counts[Outcome.RESCORED]) == (2, 1, 1)
+    assert (counts[Outcome.SNOOZED], counts[Outcome.DELETED]) == (1, 1)
     items = saved(review_file)
     assert items["M-1"]["reviewed"] == NOW
     assert items["M-2"]["stage"] == "building" and items["M-2"]["reviewed"] == NOW
@@ -122,7 +123,7 @@ async def test_leaving_after_two_and_reopening_shows_the_other_three(review_file
     app = make_app(review_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
-        assert review(app).walk.item_ids == ["M-3", "M-4", "M-5"]
+        assert review(app).walk.item_ids == ("M-3", "M-4", "M-5")
         assert "1 of 3" in str(app.screen.query_one("#review-title").render())
 
 
@@ -135,7 +136,7 @@ async def test_the_list_command_gives_the_same_queue(review_file: Path) -> None:
     app = make_app(review_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
-        assert review(app).walk.item_ids == listed
+        assert review(app).walk.item_ids == tuple(listed)
 
 
 async def test_include_toggles_incomplete_and_unscored_items(review_file: Path) -> None:

@@ -1,4 +1,5 @@
-"""The application: opens the store, shows the board, keeps it in step with the file."""
+"""The application: opens the store, owns the one path by which the backlog changes, and
+tells every screen when it did (a commit, an undo, a teammate's save)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,33 @@ import asyncio
 import datetime as dt
 import signal
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual import work
 from textual.app import App, SuspendNotSupported, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
-from modelboard.core.actor import utc_now
-from modelboard.core.errors import ModelboardError, StoreUnreadableError
-from modelboard.core.review import Include
+from modelboard.core.change import Change
+from modelboard.core.errors import ConflictError, ModelboardError, StoreUnreadableError
+from modelboard.core.model import Item
+from modelboard.core.review import Include, review_queue
 from modelboard.core.session import Session
 from modelboard.core.store import Snapshot, Store
+from modelboard.core.times import utc_now
 from modelboard.external_editor import Launcher
+from modelboard.messages import BacklogChanged
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.store_error import StoreErrorScreen
 
 POLL_SECONDS = 2.0
+
+
+def sentence(text: str) -> str:
+    """A change's summary as a notice: first letter up, ids left as they are."""
+    return text[:1].upper() + text[1:]
 
 
 class ModelboardApp(App[None]):
@@ -33,6 +44,7 @@ class ModelboardApp(App[None]):
     CSS_PATH = [
         "styles/app.tcss",
         "styles/board.tcss",
+        "styles/ranked.tcss",
         "styles/editor.tcss",
         "styles/review.tcss",
         "styles/dialogs.tcss",
@@ -65,13 +77,13 @@ class ModelboardApp(App[None]):
         except StoreUnreadableError as error:
             return StoreErrorScreen(error.message)
         self.session = Session(store, self.clock)
-        return BoardScreen(self.session, self.edit_externally)
+        return BoardScreen()
 
     def on_mount(self) -> None:
         if isinstance(self.screen, StoreErrorScreen):
             self.screen.retry = self.open_store
-        elif self.start_review is not None and self.board is not None:
-            self.board.start_review(self.start_review)
+        elif self.start_review is not None:
+            self.open_review(self.start_review)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             # Every change is already saved; leaving cleanly restores the terminal.
@@ -94,28 +106,74 @@ class ModelboardApp(App[None]):
             self.push_screen(StoreErrorScreen(error.message), lambda _: self.open_store())
             return
         self.session = Session(store, self.clock)
-        self.push_screen(BoardScreen(self.session, self.edit_externally))
+        self.push_screen(BoardScreen())
 
-    def edit_externally(self, text: str) -> str | None:
-        """Edit text in the person's $VISUAL/$EDITOR, the board suspended meanwhile."""
-        from modelboard.external_editor import edit_text, run_in_terminal
+    def require_session(self) -> Session:
+        """The session; only screens shown on a readable store ask for it."""
+        assert self.session is not None, "no store is open"
+        return self.session
 
-        if self.launcher is not None:
-            return edit_text(text, self.launcher)
-        try:
-            with self.suspend():
-                return edit_text(text, run_in_terminal)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="error")
+    # ---- the one way the backlog changes ---------------------------------------------------
+
+    def commit(self, change: Change, base: Item | None = None) -> Change | None:
+        """Save a change and tell every screen; None when nothing was saved.
+
+        `base` is the item as the person saw it when they began (an editor opened before a
+        teammate's save). A conflict opens the dialog that resolves it; any other failure
+        is said in a notice, with the file untouched.
+        """
+        if not change.steps:
             return None
+        try:
+            applied = self.require_session().commit(change, base)
+        except ConflictError as conflict:
+            from modelboard.screens.conflict import ConflictScreen
 
-    @property
-    def board(self) -> BoardScreen | None:
-        """The board screen, when it is open."""
-        return next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)
+            self.push_screen(ConflictScreen(conflict), partial(self._resolve, change))
+            return None
+        except ModelboardError as error:
+            self.notify(error.message, title="Not saved", severity="error", timeout=8)
+            return None
+        self.backlog_changed(applied)
+        return applied
+
+    def _resolve(self, change: Change, keep_mine: bool | None) -> None:
+        session = self.require_session()
+        try:
+            session.store.reload()
+            if keep_mine:
+                session.commit(change)
+        except ModelboardError as error:
+            self.notify(error.message, title="Not saved", severity="error", timeout=8)
+        else:
+            self.notify("Saved your version." if keep_mine else "Kept the version on disk.")
+        self.backlog_changed(None)
+
+    def action_undo(self) -> None:
+        """Take back the last change, saved like any change, and say what was undone."""
+        session = self.require_session()
+        if not session.can_undo:
+            self.notify("Nothing to undo.")
+            return
+        try:
+            applied = session.undo()
+        except ModelboardError as error:
+            self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
+            return
+        if applied is not None:
+            self.notify(sentence(applied.summary))
+            self.backlog_changed(applied)
+
+    def backlog_changed(self, change: Change | None) -> None:
+        """Tell every screen that the backlog moved on (and which item, if one)."""
+        item_id = change.item_ids[0] if change is not None and change.item_ids else None
+        for screen in self.screen_stack:
+            screen.post_message(BacklogChanged(item_id))
+
+    # ---- teammates' saves ------------------------------------------------------------------
 
     def check_disk(self) -> None:
-        """Pick up a teammate's save: read it in a worker, show it without losing the cursor."""
+        """Pick up a teammate's save: read it in a worker, then tell the screens."""
         if self.session is not None and self.session.changed_on_disk():
             self.read_disk(self.session)
 
@@ -131,8 +189,8 @@ class ModelboardApp(App[None]):
 
     def _disk_read(self, session: Session, snapshot: Snapshot) -> None:
         self._broken_on_disk = ""
-        if session.store.adopt(snapshot) and self.board is not None:
-            self.board.refresh_board()
+        if session.store.adopt(snapshot):
+            self.backlog_changed(None)
 
     def _disk_broken(self, message: str) -> None:
         if message != self._broken_on_disk:
@@ -145,38 +203,81 @@ class ModelboardApp(App[None]):
                 timeout=15,
             )
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        board = self.board
-        if board is None:
+    # ---- screens every backlog screen opens -----------------------------------------------
+
+    def action_review(self) -> None:
+        """Review mode on the stale items."""
+        self.open_review(frozenset())
+
+    def open_review(self, include: frozenset[Include]) -> None:
+        """Open review mode on the queue; its summary when it ends."""
+        from modelboard.screens.review import ReviewScreen
+        from modelboard.screens.summary import ReviewSummaryScreen
+
+        session = self.require_session()
+        if not review_queue(session.backlog, session.actor().now, include):
+            self.notify("Nothing to review: every item was looked at within its stage's interval.")
             return
-        for title, help_text, action in (
-            ("Add item", "Add an item to the focused column (a)", board.action_add),
-            ("Edit item", "Edit the item under the cursor (enter, e)", board.action_edit),
-            ("Delete item", "Delete the item under the cursor (d)", board.action_delete),
-            ("Move to next stage", "Move the item one column right (L)", board.action_move_right),
-            ("Move to previous stage", "Move the item one column left (H)", board.action_move_left),
-            ("Filter", "Filter the board by title, id, owner or tag (/)", board.action_filter),
-            ("Cycle sort order", "Priority, stalest first, newest, title (s)", board.action_sort),
-            (
-                "Ranked list",
-                "All open items by priority, or back to the board (v)",
-                board.action_toggle_view,
-            ),
-            ("Scoring", "The criteria's weights, with the ranking live (w)", board.action_scoring),
-            (
-                "Report",
-                "The digest for stakeholders; w writes it to a file (R)",
-                board.action_report,
-            ),
-            ("Undo", "Take back the last change (u)", board.action_undo),
-            ("Review", "Walk the stale items one by one (r)", board.action_review),
-            ("Board keys", "Every key of the board (?)", board.action_help),
-        ):
-            yield SystemCommand(title, help_text, action)
-        for goal in board.session.backlog.board.goals:
-            yield SystemCommand(
-                f"Filter by goal: {goal.title}",
-                f"Only the items serving {goal.id} (escape clears)",
-                lambda goal_id=goal.id: board.filter_by(f"goal:{goal_id}"),
-            )
+
+        def finished(counts: dict[Any, int] | None) -> None:
+            left = len(review_queue(session.backlog, session.actor().now, include))
+            self.push_screen(ReviewSummaryScreen(counts or {}, left))
+
+        self.push_screen(ReviewScreen(include), finished)
+
+    def action_scoring(self) -> None:
+        """The scoring screen; saved weights re-rank every view at once."""
+        from modelboard.core.operations import set_weights
+        from modelboard.screens.scoring import ScoringScreen
+
+        def done(weights: dict[str, float] | None) -> None:
+            if not weights:
+                return
+            session = self.require_session()
+            try:
+                change = set_weights(session.backlog, weights)
+            except ModelboardError as error:
+                self.notify(error.message, severity="error")
+                return
+            if self.commit(change) is not None:
+                self.notify(sentence(change.summary) + ". u undoes.")
+
+        self.push_screen(ScoringScreen(), done)
+
+    def action_report(self) -> None:
+        """The report of the last review interval."""
+        from modelboard.screens.report import ReportScreen
+
+        days = self.require_session().backlog.board.review_days or 14
+        self.push_screen(ReportScreen(days))
+
+    def edit_externally(self, text: str) -> str | None:
+        """Edit text in the person's $VISUAL/$EDITOR, the board suspended meanwhile."""
+        from modelboard.external_editor import edit_text, run_in_terminal
+
+        if self.launcher is not None:
+            return edit_text(text, self.launcher)
+        try:
+            with self.suspend():
+                return edit_text(text, run_in_terminal)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="error")
+            return None
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every named key of the screen (from its bindings)."""
+        yield from super().get_system_commands(screen)
+        for binding in screen.BINDINGS:
+            if isinstance(binding, Binding) and binding.tooltip:
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip} ({binding.key_display or binding.key.split(',')[0]})",
+                    partial(screen.run_action, binding.action),
+                )
+        if isinstance(screen, BoardScreen) and self.session is not None:
+            for goal in self.session.backlog.board.goals:
+                yield SystemCommand(
+                    f"Filter by goal: {goal.title}",
+                    f"Only the items serving {goal.id} (escape clears)",
+                    partial(screen.filter_by, f"goal:{goal.id}"),
+                )

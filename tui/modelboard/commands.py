@@ -13,7 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from modelboard.core import operations
 from modelboard.core.actor import Actor
+from modelboard.core.change import ItemEdit
 from modelboard.core.errors import (
     EXIT_OK,
     EXIT_UNREADABLE,
@@ -117,8 +119,6 @@ def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     """Add an item; print its new id."""
-    from modelboard.core import operations  # loaded only when something changes
-
     store = ctx.store()
     values = _field_values(args, store)
     values["title"] = args.title
@@ -130,8 +130,6 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
     """Change fields of an item."""
-    from modelboard.core import operations  # loaded only when something changes
-
     store = ctx.store()
     values = _field_values(args, store)
     if args.title is not None:
@@ -144,15 +142,13 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     store.save(change)
     for step in change.steps:
-        if isinstance(step, operations.ItemEdit):
+        if isinstance(step, ItemEdit):
             ctx.say(f"{args.id}: " + "; ".join(entry.change for entry in step.history))
     return EXIT_OK
 
 
 def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
     """Move an item to another stage."""
-    from modelboard.core import operations  # loaded only when something changes
-
     store = ctx.store()
     change = operations.move_item(store.backlog, args.id, args.stage, ctx.actor)
     if not change.steps:
@@ -165,8 +161,6 @@ def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_reviewed(args: argparse.Namespace, ctx: Context) -> int:
     """Mark an item reviewed now."""
-    from modelboard.core import operations  # loaded only when something changes
-
     store = ctx.store()
     store.save(operations.mark_reviewed(store.backlog, args.id, ctx.actor))
     ctx.say(f"{args.id} marked reviewed")
@@ -175,8 +169,6 @@ def cmd_reviewed(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
     """Delete an item."""
-    from modelboard.core import operations  # loaded only when something changes
-
     store = ctx.store()
     item = require_item(store.backlog, args.id)
     store.save(operations.delete_item(store.backlog, args.id, ctx.actor))
@@ -285,7 +277,7 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     problems = store.backlog.problems
     for problem in problems:
-        ctx.out(for_terminal(problem))
+        ctx.out(for_terminal(problem.message))
     if problems:
         ctx.say(f"{store.path}: {len(problems)} problem(s)")
         return EXIT_UNREADABLE

@@ -10,38 +10,25 @@ import datetime as dt
 import shutil
 from collections.abc import Iterable
 
-from modelboard.core.export import item_summary
+from modelboard.core.flags import item_flags
 from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
 from modelboard.core.staleness import days_since_looked_at
 from modelboard.core.text import for_terminal
 
 
-def flags(summary: dict[str, object]) -> str:
-    """Markers in words, never colour alone: stale, incomplete, unscored."""
-    words = []
-    if summary["stale"]:
-        words.append("stale")
-    if summary["incomplete"]:
-        words.append("incomplete")
-    if summary["unscored"]:
-        words.append("unscored")
-    return ",".join(words)
-
-
 def item_table(items: Iterable[Item], board: Board, now: dt.datetime, width: int = 0) -> str:
     """One line per item: id, stage, priority, title, flags; titles cut to the width."""
     rows = []
     for item in items:
-        summary = item_summary(item, board, now)
-        value = summary["priority"]
+        value = priority(item.scores, board.criteria)
         rows.append(
             (
                 item.id,
                 item.stage,
                 "-" if value is None else f"{value:.0f}",
                 for_terminal(item.title).replace("\t", " "),
-                flags(summary),
+                ",".join(item_flags(item, board, now).words()),
             )
         )
     if not rows:
@@ -63,7 +50,7 @@ def item_table(items: Iterable[Item], board: Board, now: dt.datetime, width: int
 
 def item_page(item: Item, board: Board, now: dt.datetime) -> str:
     """Everything about one item, as `show` prints it."""
-    summary = item_summary(item, board, now)
+    flags = item_flags(item, board, now)
     value = priority(item.scores, board.criteria)
     scores = ", ".join(f"{c.label} {item.scores.get(c.key, '-')}/5" for c in board.criteria)
     days = days_since_looked_at(item, now)
@@ -82,11 +69,11 @@ def item_page(item: Item, board: Board, now: dt.datetime) -> str:
     ]
     if item.snoozed_until:
         lines.append(f"snoozed   until {item.snoozed_until.isoformat()}")
-    status = flags(summary)
-    if summary["missing"]:
-        status += f" (missing: {', '.join(summary['missing'])})"
+    status = ",".join(flags.words())
+    if flags.missing:
+        status += f" (missing: {', '.join(flags.missing)})"
     lines.append(f"status    {status or 'complete, scored, not due for review'}")
-    for name in dict.fromkeys(("description", "benefit", "resources", *board.required)):
+    for name in board.template_fields:
         lines += ["", f"{name}:"]
         text = for_terminal(item.text(name)).strip()
         lines += [_indent(text) if text else "  (blank)"]

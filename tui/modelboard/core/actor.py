@@ -6,10 +6,7 @@ import datetime as dt
 import getpass
 from dataclasses import dataclass
 
-
-def utc_now() -> dt.datetime:
-    """The current time in UTC, whole seconds, as the store keeps times."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+from modelboard.core.times import utc_now, whole_seconds
 
 
 def login_name() -> str:
@@ -30,4 +27,4 @@ class Actor:
     @classmethod
     def current(cls, now: dt.datetime | None = None) -> Actor:
         """This process's user, now (or at a fixed time, for tests)."""
-        return cls(login_name(), (now or utc_now()).astimezone(dt.UTC).replace(microsecond=0))
+        return cls(login_name(), whole_seconds(now or utc_now()))

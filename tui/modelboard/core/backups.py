@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import time
 from pathlib import Path
 
-from modelboard.core.locations import private_directory, state_directory
+from modelboard.core.locations import path_digest, private_directory, state_directory
 
 KEEP = 20
 
 
 def backup_directory(target: Path) -> Path:
     """Where backups of this store go: one folder per store, named by its path's hash."""
-    digest = hashlib.sha1(str(target).encode(), usedforsecurity=False).hexdigest()[:16]
-    return state_directory() / "backups" / digest
+    return state_directory() / "backups" / path_digest(target)
 
 
 def keep_backup(target: Path, data: bytes) -> Path | None:

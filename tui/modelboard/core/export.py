@@ -9,25 +9,16 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from modelboard.core.model import Backlog, Board, Item, missing_fields, unscored_criteria
+from modelboard.core.flags import item_flags
+from modelboard.core.ids import id_order
+from modelboard.core.model import Backlog, Board, Item
 from modelboard.core.scoring import priority
-from modelboard.core.staleness import is_stale
-
-
-def iso(value: dt.datetime | dt.date | None) -> str | None:
-    """ISO 8601, UTC with a Z for times; None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return value.isoformat()
+from modelboard.core.times import iso
 
 
 def item_summary(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
     """The fields every listing gives, with the derived ones (priority, stale, missing)."""
-    missing = missing_fields(item, board)
+    flags = item_flags(item, board, now)
     return {
         "id": item.id,
         "title": item.title,
@@ -42,10 +33,10 @@ def item_summary(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
         "updated": iso(item.updated),
         "reviewed": iso(item.reviewed),
         "snoozed_until": iso(item.snoozed_until),
-        "stale": is_stale(item, board, now),
-        "incomplete": bool(missing),
-        "missing": missing,
-        "unscored": unscored_criteria(item, board),
+        "stale": flags.stale,
+        "incomplete": flags.incomplete,
+        "missing": list(flags.missing),
+        "unscored": list(flags.unscored),
     }
 
 
@@ -55,9 +46,7 @@ def item_details(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
     for name, value in item.data.items():
         if name not in details and name != "history":
             details[name] = _plain(value)
-    details["history"] = [
-        {"at": iso(entry.at), "by": entry.by, "change": entry.change} for entry in item.history
-    ]
+    details["history"] = [_plain(entry.as_data()) for entry in item.history]
     return details
 
 
@@ -99,7 +88,7 @@ def export_json(backlog: Backlog, now: dt.datetime) -> str:
             "required": list(board.required),
             "goals": [
                 {"id": g.id, "title": g.title, "description": g.description} for g in board.goals
-            ],  # fmt: skip
+            ],
         },
         "items": [item_details(item, board, now) for item in _in_board_order(backlog)],
     }
@@ -109,7 +98,7 @@ def export_json(backlog: Backlog, now: dt.datetime) -> str:
 def export_csv(backlog: Backlog, now: dt.datetime) -> str:
     """One row per item; scores as `score.<criterion>` columns, tags joined by ';'."""
     board = backlog.board
-    text_fields = list(dict.fromkeys(("description", "benefit", "resources", *board.required)))
+    text_fields = board.template_fields
     columns = [
         "id",
         "title",
@@ -167,7 +156,7 @@ def export_markdown(backlog: Backlog, now: dt.datetime) -> str:
                 facts.append("missing " + ", ".join(summary["missing"]))
             lines.append(f"### {item.id}: {_md_line(item.title)}")
             lines += ["", "*" + "; ".join(facts) + "*", ""]
-            for name in dict.fromkeys(("description", "benefit", "resources", *board.required)):
+            for name in board.template_fields:
                 if item.text(name).strip():
                     lines += [f"**{name.capitalize()}:** {item.text(name).strip()}", ""]
         if not items:
@@ -183,10 +172,5 @@ def _in_board_order(backlog: Backlog) -> Iterable[Item]:
     stages = {stage: index for index, stage in enumerate(backlog.board.stages)}
     return sorted(
         backlog.items.values(),
-        key=lambda i: (stages.get(i.stage, len(stages)), _number(i.id), i.id),
+        key=lambda i: (stages.get(i.stage, len(stages)), id_order(i.id)),
     )
-
-
-def _number(item_id: str) -> int:
-    tail = item_id.rpartition("-")[2]
-    return int(tail) if tail.isdigit() else 10**12

@@ -14,12 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from modelboard.core import history
 from modelboard.core.actor import Actor
+from modelboard.core.change import Change, ItemAdd, ItemEdit, Step
 from modelboard.core.errors import OperationError
-from modelboard.core.model import TEXT_FIELDS, Backlog, HistoryEntry
-from modelboard.core.operations import Change, ItemAdd, ItemEdit, Step, edit_item, validated
+from modelboard.core.model import Backlog
+from modelboard.core.operations import edit_item, new_item_fields, validated
+from modelboard.core.times import whole_seconds
 
-DERIVED = frozenset({"priority", "stale", "incomplete", "missing", "unscored"})
 TIMES = ("created", "updated", "reviewed")
 
 
@@ -96,8 +98,8 @@ def _row_step(
             raise OperationError(f"{item_id} appears twice")
         seen.add(item_id)
     board = backlog.board
-    names = ("title", "stage", "kind", "owner", "tags", "goals", *TEXT_FIELDS, *board.required)
-    values = {name: row[name] for name in dict.fromkeys(names) if name in row}
+    names = ("title", "stage", "kind", "owner", "tags", "goals", *board.template_fields)
+    values = {name: row[name] for name in names if name in row}
     values = {k: v for k, v in values.items() if v is not None}
     scores = {k: _score(k, v) for k, v in (row.get("scores") or {}).items()}
     values["scores"] = scores
@@ -105,7 +107,7 @@ def _row_step(
     existing = backlog.item(item_id) if item_id else None
     if existing is not None:
         # A score absent from the row is left as it is; an empty cell (or null) clears it.
-        for name in ("owner", "tags", "goals", *TEXT_FIELDS, *board.required):
+        for name in ("owner", "tags", "goals", *board.template_fields):
             if name in clean and clean[name] in ("", []):
                 clean[name] = None  # empty in an export means absent
         change = edit_item(backlog, existing.id, clean, actor)
@@ -116,32 +118,16 @@ def _row_step(
         return step, f"update {existing.id}: {', '.join(changed)}"
     if not clean.get("title"):
         raise OperationError("a new item needs a title")
-    fields: dict[str, Any] = {
-        "title": clean["title"],
-        "stage": clean.get("stage") or board.stages[0],
-        "kind": clean.get("kind") or board.kinds[0],
-    }
-    for name, value in clean.items():
-        if name not in fields and value not in (None, "", [], {}):
-            fields[name] = (
-                {k: v for k, v in value.items() if v is not None} if name == "scores" else value
-            )
-    if not fields.get("scores"):
-        fields.pop("scores", None)
     for name in TIMES:
         if row.get(name):
-            fields[name] = _moment(name, row[name])
+            clean[name] = _moment(name, row[name])
     if row.get("snoozed_until"):
-        fields["snoozed_until"] = dt.date.fromisoformat(str(row["snoozed_until"])[:10])
-    fields.setdefault("created", actor.now)
-    fields.setdefault("updated", actor.now)
-    history = row.get("history")
-    if isinstance(history, list) and history:
-        fields["history"] = [_entry(entry) for entry in history]
-    else:
-        fields["history"] = [HistoryEntry(actor.now, actor.name, "imported").as_data()]
-    shown = item_id or "a new id"
-    return ItemAdd(fields, item_id), f"add {shown}: {fields['title']}"
+        clean["snoozed_until"] = dt.date.fromisoformat(str(row["snoozed_until"])[:10])
+    entries = row.get("history")
+    if isinstance(entries, list):
+        clean["history"] = [_entry(entry) for entry in entries]
+    fields = new_item_fields(board, clean, actor, history.imported(actor))
+    return ItemAdd(fields, item_id), f"add {item_id or 'a new id'}: {fields['title']}"
 
 
 def _score(name: str, value: Any) -> int | None:
@@ -161,13 +147,20 @@ def _moment(name: str, value: Any) -> dt.datetime:
         moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         raise OperationError(f"{name}: {value!r} is not a date-time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).replace(microsecond=0)
+    return whole_seconds(moment)
 
 
 def _entry(entry: Any) -> dict[str, Any]:
+    """A history entry of an export, as the store keeps it (its kind kept or worked out)."""
     if not isinstance(entry, dict) or "at" not in entry or "change" not in entry:
         raise OperationError("a history entry needs 'at' and 'change'")
-    return {"at": _moment("history", entry["at"]), "by": str(entry.get("by", "")),
-            "change": str(entry["change"])}  # fmt: skip
+    stored = history.entry_from_data(
+        {
+            **entry,
+            "at": _moment("history", entry["at"]),
+            "change": str(entry["change"]),
+            "by": str(entry.get("by", "")),
+        }
+    )
+    assert stored is not None, "at and change were just made valid"
+    return stored.as_data()

@@ -7,6 +7,7 @@ by someone else or writable by everyone (the lesson of git's CVE-2022-24765).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from collections.abc import Mapping
@@ -88,6 +89,11 @@ def _distrust(directory: Path) -> str | None:
     if info.st_uid != os.getuid():
         return f"its directory belongs to user id {info.st_uid}"
     return None
+
+
+def path_digest(target: Path) -> str:
+    """A short name for a store's path: its backups and its parse cache are filed under it."""
+    return hashlib.sha1(str(target).encode(), usedforsecurity=False).hexdigest()[:16]
 
 
 def _absolute(raw: str) -> Path:

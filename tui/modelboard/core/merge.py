@@ -11,9 +11,18 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from modelboard.core.change import (
+    Change,
+    ItemAdd,
+    ItemDelete,
+    ItemEdit,
+    SettingEdit,
+    Step,
+    table_at,
+)
 from modelboard.core.errors import Conflict, ConflictError
-from modelboard.core.model import next_id
-from modelboard.core.operations import Change, ItemAdd, ItemDelete, ItemEdit, SettingEdit, Step
+from modelboard.core.ids import next_id
+from modelboard.core.times import as_utc
 
 # Times that only move forward: both sides setting them merges to the later one.
 MONOTONIC_FIELDS = frozenset({"updated", "reviewed"})
@@ -61,15 +70,7 @@ def rebase(
                 steps.append(edit)
     if conflicts:
         raise ConflictError(tuple(conflicts))
-    return Change(tuple(steps), change.summary, change.touched)
-
-
-def table_at(data: Mapping[str, Any], path: tuple[str, ...]) -> Mapping[str, Any]:
-    """The table at a dotted path, or an empty one."""
-    node: Any = data
-    for key in path:
-        node = node.get(key, {}) if isinstance(node, Mapping) else {}
-    return node if isinstance(node, Mapping) else {}
+    return Change(tuple(steps), change.summary)
 
 
 def _rebased_setting(
@@ -142,44 +143,5 @@ def _merged_table(
 
 def _later(current: object, mine: object) -> object:
     if isinstance(current, dt.datetime) and isinstance(mine, dt.datetime):
-        return max(current, mine, key=_as_utc)
+        return max(current, mine, key=as_utc)
     return mine if mine is not None else current
-
-
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def edited_table(table: Mapping[str, Any], edit: ItemEdit) -> dict[str, Any]:
-    """An item's table with a rebased edit applied, as `tomllib` would read it back."""
-    result = dict(table)
-    for name, value in edit.values.items():
-        if value is None:
-            result.pop(name, None)
-        else:
-            result[name] = value
-    if edit.history:
-        history = list(result.get("history", []))
-        history.extend(entry.as_data() for entry in edit.history)
-        result["history"] = history
-    return result
-
-
-def apply_to_data(data: dict[str, Any], change: Change) -> None:
-    """Apply a rebased change to parsed data in place, mirroring what the text splice does."""
-    items = data.setdefault("items", {})
-    for step in change.steps:
-        if isinstance(step, ItemAdd):
-            assert step.item_id is not None, "rebase assigns every id"
-            items[step.item_id] = dict(step.fields)
-        elif isinstance(step, ItemDelete):
-            items.pop(step.item_id, None)
-            data.setdefault("deleted", []).append(dict(step.record))
-        elif isinstance(step, SettingEdit):
-            node = data
-            for key in step.path:
-                node[key] = dict(node.get(key, {}))
-                node = node[key]
-            node.update(step.values)
-        else:
-            items[step.item_id] = edited_table(items[step.item_id], step)

@@ -7,13 +7,15 @@ reported in `Backlog.problems`, so `check` can name it and every other command s
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from modelboard.core.errors import OperationError
+from modelboard.core.history import HistoryEntry, entry_from_data
+from modelboard.core.ids import known_ids
+from modelboard.core.times import as_utc
 
 FORMAT_VERSION = 1
 DEFAULT_STAGES = ("proposed", "ready", "building", "deployed", "retired")
@@ -22,8 +24,6 @@ DEFAULT_REVIEW_DAYS = 14
 TEXT_FIELDS = ("description", "benefit", "resources")
 SCORE_MIN = 1
 SCORE_MAX = 5
-ID_PREFIX = "M-"
-_ID_NUMBER = re.compile(r"M-(\d+)\Z")
 
 
 @dataclass(frozen=True)
@@ -37,16 +37,14 @@ class Criterion:
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
-    """One recorded change of an item: when, by whom, what."""
+class Problem:
+    """Something in the file that is not as the format says; `check` lists them."""
 
-    at: dt.datetime
-    by: str
-    change: str
+    message: str
+    item_id: str | None = None
 
-    def as_data(self) -> dict[str, Any]:
-        """The entry as the store writes it."""
-        return {"at": self.at, "by": self.by, "change": self.change}
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -74,6 +72,20 @@ class Board:
     def goal(self, goal_id: str) -> Goal | None:
         """The goal with this id, if the board has one."""
         return next((g for g in self.goals if g.id == goal_id), None)
+
+    @cached_property
+    def template_fields(self) -> tuple[str, ...]:
+        """The template's text fields in order: the standard three, then any other required."""
+        return tuple(dict.fromkeys((*TEXT_FIELDS, *self.required)))
+
+    def review_interval(self, stage: str) -> int:
+        """Days an item in `stage` may go unreviewed; 0 means never stale."""
+        return self.review_days_by_stage.get(stage, self.review_days)
+
+    def is_open(self, stage: str) -> bool:
+        """True for a stage of the board whose own review interval is not 0: `retired = 0`
+        marks items that are done, left out of rankings. A board-wide 0 only stops staleness."""
+        return stage in self.stages and self.review_days_by_stage.get(stage) != 0
 
     def criterion(self, key: str) -> Criterion | None:
         """The criterion named `key`, if the board has one."""
@@ -116,7 +128,7 @@ class Backlog:
     board: Board
     items: Mapping[str, Item]
     deleted_ids: frozenset[str] = frozenset()
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     def item(self, item_id: str) -> Item | None:
         """The item with this id, if there is one."""
@@ -127,17 +139,8 @@ def require_item(backlog: Backlog, item_id: str) -> Item:
     """The item, or an OperationError that lists the ids there are."""
     item = backlog.item(item_id)
     if item is None:
-        raise OperationError(f"no item {item_id!r}; {known_ids(backlog)}")
+        raise OperationError(f"no item {item_id!r}; {known_ids(backlog.items)}")
     return item
-
-
-def known_ids(backlog: Backlog) -> str:
-    """A short phrase listing the ids in the backlog, for error messages."""
-    ids = sorted(backlog.items, key=lambda i: (len(i), i))
-    if not ids:
-        return "the backlog is empty"
-    shown = ", ".join(ids[:20])
-    return f"items are: {shown}" + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
 
 
 def serves_no_goal(item: Item, board: Board) -> bool:
@@ -167,33 +170,22 @@ def unscored_criteria(item: Item, board: Board) -> list[str]:
     return [c.key for c in board.criteria if c.key not in item.scores]
 
 
-def id_number(item_id: str) -> int | None:
-    """The number in an id of the form `M-<n>`, else None."""
-    match = _ID_NUMBER.match(item_id)
-    return int(match.group(1)) if match else None
-
-
-def next_id(taken: set[str] | frozenset[str] | Mapping[str, object]) -> str:
-    """The next free `M-<n>` id: one past the highest ever used, deleted ids included."""
-    numbers = [n for n in (id_number(i) for i in taken) if n is not None]
-    return f"{ID_PREFIX}{max(numbers, default=0) + 1}"
-
-
 # ---- building from parsed data ---------------------------------------------------------
 
 
 def backlog_from_data(data: Mapping[str, Any]) -> Backlog:
     """Build the backlog from a document parsed by `tomllib` (the version already checked)."""
-    problems: list[str] = []
-    board = _board_from_data(data, problems)
+    notes: list[str] = []
+    board = _board_from_data(data, notes)
+    problems = [Problem(note) for note in notes]
     items: dict[str, Item] = {}
     raw_items = data.get("items", {})
     if not isinstance(raw_items, dict):
-        problems.append("'items' must be a table of tables")
+        problems.append(Problem("'items' must be a table of tables"))
         raw_items = {}
     for item_id, table in raw_items.items():
         if not isinstance(table, dict):
-            problems.append(f"{item_id}: must be a table")
+            problems.append(Problem(f"{item_id}: must be a table", item_id))
             continue
         items[item_id] = item_from_table(item_id, table, board, problems)
     return Backlog(board, items, deleted_ids(data), tuple(problems))
@@ -292,66 +284,63 @@ def _criteria(data: Mapping[str, Any], problems: list[str]) -> tuple[Criterion, 
 
 
 def item_from_table(
-    item_id: str, table: Mapping[str, Any], board: Board, problems: list[str]
+    item_id: str, table: Mapping[str, Any], board: Board, problems: list[Problem]
 ) -> Item:
     """Build one item, reporting values of the wrong type or out of range."""
+    notes: list[str] = []
 
     def text(name: str) -> str:
         value = table.get(name, "")
         if isinstance(value, str):
             return value
-        problems.append(f"{item_id}.{name}: must be text")
+        notes.append(f"{item_id}.{name}: must be text")
         return ""
 
     stage = text("stage")
     if stage not in board.stages:
-        problems.append(f"{item_id}.stage: {stage!r} is not a stage of the board")
+        notes.append(f"{item_id}.stage: {stage!r} is not a stage of the board")
     scores: dict[str, int] = {}
     raw_scores = table.get("scores", {})
     if not isinstance(raw_scores, dict):
-        problems.append(f"{item_id}.scores: must be a table")
+        notes.append(f"{item_id}.scores: must be a table")
         raw_scores = {}
     for key, value in raw_scores.items():
         if board.criterion(key) is None:
-            problems.append(f"{item_id}.scores.{key}: no such criterion")
+            notes.append(f"{item_id}.scores.{key}: no such criterion")
         elif not _is_int(value) or not SCORE_MIN <= value <= SCORE_MAX:
-            problems.append(f"{item_id}.scores.{key}: must be a whole number from 1 to 5")
+            notes.append(f"{item_id}.scores.{key}: must be a whole number from 1 to 5")
         else:
             scores[key] = value
-    goals = _str_tuple(table.get("goals"), f"{item_id}.goals", problems)
+    goals = _str_tuple(table.get("goals"), f"{item_id}.goals", notes)
     for goal_id in goals:
         if board.goal(goal_id) is None:
-            problems.append(f"{item_id}.goals: no goal {goal_id!r} on the board")
+            notes.append(f"{item_id}.goals: no goal {goal_id!r} on the board")
     history = []
     raw_history = table.get("history", [])
-    for entry in raw_history if isinstance(raw_history, list) else []:
-        if (
-            isinstance(entry, dict)
-            and isinstance(entry.get("at"), dt.datetime)
-            and isinstance(entry.get("change"), str)
-        ):
-            by = entry.get("by", "")
-            history.append(
-                HistoryEntry(_utc(entry["at"]), by if isinstance(by, str) else "", entry["change"])
-            )
+    for data in raw_history if isinstance(raw_history, list) else []:
+        entry = entry_from_data(data)
+        if entry is not None:
+            history.append(entry)
         else:
-            problems.append(f"{item_id}.history: an entry needs 'at' (a date-time) and 'change'")
-    return Item(
+            notes.append(f"{item_id}.history: an entry needs 'at' (a date-time) and 'change'")
+    item = Item(
         id=item_id,
         title=text("title"),
         stage=stage,
         kind=text("kind"),
         owner=text("owner"),
-        tags=_str_tuple(table.get("tags"), f"{item_id}.tags", problems),
+        tags=_str_tuple(table.get("tags"), f"{item_id}.tags", notes),
         goals=goals,
         scores=scores,
-        created=_moment(table, "created", item_id, problems),
-        updated=_moment(table, "updated", item_id, problems),
-        reviewed=_moment(table, "reviewed", item_id, problems),
-        snoozed_until=_day(table, "snoozed_until", item_id, problems),
+        created=_moment(table, "created", item_id, notes),
+        updated=_moment(table, "updated", item_id, notes),
+        reviewed=_moment(table, "reviewed", item_id, notes),
+        snoozed_until=_day(table, "snoozed_until", item_id, notes),
         history=tuple(history),
         data=table,
     )
+    problems.extend(Problem(note, item_id) for note in notes)
+    return item
 
 
 def _table(data: Mapping[str, Any], name: str, problems: list[str]) -> Mapping[str, Any]:
@@ -375,13 +364,6 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """Aware datetimes in UTC; a local (offset-less) time is taken as UTC."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
-
-
 def _moment(
     table: Mapping[str, Any], name: str, item_id: str, problems: list[str]
 ) -> dt.datetime | None:
@@ -389,7 +371,7 @@ def _moment(
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return _utc(value)
+        return as_utc(value)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     problems.append(f"{item_id}.{name}: must be a date-time")

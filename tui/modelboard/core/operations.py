@@ -7,77 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from modelboard.core import history
 from modelboard.core.actor import Actor
+from modelboard.core.change import Change, ItemAdd, ItemDelete, ItemEdit, SettingEdit
 from modelboard.core.errors import OperationError
-from modelboard.core.model import (
-    SCORE_MAX,
-    SCORE_MIN,
-    TEXT_FIELDS,
-    Backlog,
-    Board,
-    HistoryEntry,
-    require_item,
-)
+from modelboard.core.history import HistoryEntry
+from modelboard.core.model import SCORE_MAX, SCORE_MIN, Backlog, Board, require_item
 from modelboard.core.text import clean_line, clean_text
 
 LINE_FIELDS = ("title", "owner", "kind", "stage")
-
-
-@dataclass(frozen=True)
-class ItemAdd:
-    """A new item; without an id the store picks the next free one under its lock."""
-
-    fields: Mapping[str, Any]
-    item_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ItemEdit:
-    """New values for some fields of one item (None removes the field), plus history."""
-
-    item_id: str
-    values: Mapping[str, Any]
-    history: tuple[HistoryEntry, ...] = ()
-
-
-@dataclass(frozen=True)
-class ItemDelete:
-    """An item removed; `record` is what the store keeps of it under `[[deleted]]`."""
-
-    item_id: str
-    record: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class SettingEdit:
-    """New values for keys of a settings table (such as a criterion's weight).
-
-    `previous` holds the values as they were, so the edit can be undone and merged.
-    """
-
-    path: tuple[str, ...]
-    values: Mapping[str, Any]
-    previous: Mapping[str, Any]
-
-    @property
-    def item_id(self) -> None:
-        """Settings belong to no item."""
-        return None
-
-
-Step = ItemAdd | ItemEdit | ItemDelete | SettingEdit
-
-
-@dataclass(frozen=True)
-class Change:
-    """What one user action does to the backlog, in one save."""
-
-    steps: tuple[Step, ...]
-    summary: str
-    touched: tuple[str, ...] = field(default=())
+_SET_BELOW = ("scores", "created", "updated", "history")  # new_item_fields puts these last
 
 
 # ---- validation ------------------------------------------------------------------------
@@ -163,30 +104,42 @@ def _tags(value: object) -> list[str]:
 # ---- building changes ------------------------------------------------------------------
 
 
-def add_item(backlog: Backlog, values: Mapping[str, Any], actor: Actor) -> Change:
-    """A new item; stage defaults to the first stage, kind to the board's first kind."""
-    board = backlog.board
-    clean = validated(board, values)
+def new_item_fields(
+    board: Board, clean: Mapping[str, Any], actor: Actor, first_event: HistoryEntry
+) -> dict[str, Any]:
+    """A new item's table from validated values: the one place for a new item's defaults.
+
+    Stage and kind default to the board's first; blank values and cleared scores are left
+    out; `created` and `updated` are now unless given; the history starts with `first_event`.
+    """
     if not clean.get("title"):
         raise OperationError("an item needs a title")
-    stage = clean.get("stage") or board.stages[0]
     fields: dict[str, Any] = {
         "title": clean["title"],
-        "stage": stage,
+        "stage": clean.get("stage") or board.stages[0],
         "kind": clean.get("kind") or board.kinds[0],
     }
-    for name in (*TEXT_FIELDS, *board.required):
-        if name not in fields and clean.get(name):
+    for name in board.template_fields:
+        if clean.get(name):
             fields[name] = clean[name]
     for name, value in clean.items():
-        if name not in fields and value not in (None, "", [], {}) and name != "scores":
+        if name not in fields and name not in _SET_BELOW and not _blank(value):
             fields[name] = value
     scores = {k: v for k, v in (clean.get("scores") or {}).items() if v is not None}
     if scores:
         fields["scores"] = scores
-    fields["created"] = actor.now
-    fields["updated"] = actor.now
-    fields["history"] = [HistoryEntry(actor.now, actor.name, f"created in {stage}").as_data()]
+    fields["created"] = clean.get("created") or actor.now
+    fields["updated"] = clean.get("updated") or actor.now
+    fields["history"] = [*clean.get("history", ()), first_event.as_data()]
+    return fields
+
+
+def add_item(backlog: Backlog, values: Mapping[str, Any], actor: Actor) -> Change:
+    """A new item; stage defaults to the first stage, kind to the board's first kind."""
+    board = backlog.board
+    clean = validated(board, values)
+    stage = clean.get("stage") or board.stages[0]
+    fields = new_item_fields(board, clean, actor, history.created(actor, stage))
     return Change((ItemAdd(fields),), f"added {fields['title']!r}")
 
 
@@ -207,24 +160,24 @@ def edit_item(backlog: Backlog, item_id: str, values: Mapping[str, Any], actor: 
                 scores[key] = value
         clean["scores"] = scores or None
     new_values: dict[str, Any] = {}
-    history = []
+    events = []
     for name, value in clean.items():
         old = item.data.get(name)
         if _same(old, value):
             continue
         new_values[name] = value
-        history.append(HistoryEntry(actor.now, actor.name, describe_change(name, old, value)))
+        events.append(history.change_of_field(actor, name, old, value))
     if not new_values:
-        return Change((), "nothing changed", (item_id,))
+        return Change((), "nothing changed")
     new_values["updated"] = actor.now
-    return Change((ItemEdit(item_id, new_values, tuple(history)),), f"edited {item_id}", (item_id,))
+    return Change((ItemEdit(item_id, new_values, tuple(events)),), f"edited {item_id}")
 
 
 def move_item(backlog: Backlog, item_id: str, stage: str, actor: Actor) -> Change:
     """The item moved to `stage` (an empty change when it is there already)."""
     change = edit_item(backlog, item_id, {"stage": stage}, actor)
     if change.steps:
-        return Change(change.steps, f"moved {item_id} to {stage}", (item_id,))
+        return Change(change.steps, f"moved {item_id} to {stage}")
     return change
 
 
@@ -234,14 +187,13 @@ def mark_reviewed(backlog: Backlog, item_id: str, actor: Actor) -> Change:
     step = ItemEdit(
         item_id,
         {"reviewed": actor.now, "updated": actor.now},
-        (HistoryEntry(actor.now, actor.name, "reviewed"),),
+        (history.reviewed(actor),),
     )
-    return Change((step,), f"marked {item_id} reviewed", (item_id,))
+    return Change((step,), f"marked {item_id} reviewed")
 
 
-def set_weights(backlog: Backlog, weights: Mapping[str, float], actor: Actor) -> Change:
+def set_weights(backlog: Backlog, weights: Mapping[str, float]) -> Change:
     """New weights for the board's criteria (0 takes a criterion out of the priority)."""
-    del actor  # settings carry no history; the change is in the file (and in git)
     steps: list[SettingEdit] = []
     described = []
     for key, weight in weights.items():
@@ -269,9 +221,9 @@ def snooze_item(backlog: Backlog, item_id: str, until: dt.date, actor: Actor) ->
     step = ItemEdit(
         item_id,
         {"snoozed_until": until, "updated": actor.now},
-        (HistoryEntry(actor.now, actor.name, f"snoozed until {until.isoformat()}"),),
+        (history.snoozed(actor, until),),
     )
-    return Change((step,), f"snoozed {item_id} until {until.isoformat()}", (item_id,))
+    return Change((step,), f"snoozed {item_id} until {until.isoformat()}")
 
 
 def snooze_date(text: str, today: dt.date) -> dt.date:
@@ -294,41 +246,12 @@ def delete_item(backlog: Backlog, item_id: str, actor: Actor) -> Change:
     """The item removed; its id, title and stage stay under `[[deleted]]` so ids are never
     reused and reports can tell what went."""
     item = require_item(backlog, item_id)
-    record = {
-        "id": item_id,
-        "title": item.title,
-        "stage": item.stage,
-        "at": actor.now,
-        "by": actor.name,
-    }
-    return Change((ItemDelete(item_id, record),), f"deleted {item_id}", (item_id,))
+    record = history.deleted_record(item_id, item.title, item.stage, actor)
+    return Change((ItemDelete(item_id, record),), f"deleted {item_id}")
 
 
-def describe_change(name: str, old: object, new: object) -> str:
-    """A history line for one field: short values in full, long text as 'changed'."""
-    if name == "scores":
-        old_scores = old if isinstance(old, dict) else {}
-        new_scores = new if isinstance(new, dict) else {}
-        parts = [
-            f"{key} {old_scores.get(key, '-')} -> {new_scores.get(key, '-')}"
-            for key in sorted(set(old_scores) | set(new_scores))
-            if old_scores.get(key) != new_scores.get(key)
-        ]
-        return "scores: " + ", ".join(parts)
-    if name in LINE_FIELDS or name in ("tags", "goals"):
-        return f"{name}: {_short(old)} -> {_short(new)}"
-    return (
-        f"{name}: {'set' if old in (None, '') else 'cleared' if new in (None, '') else 'changed'}"
-    )
-
-
-def _short(value: object) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "-"
-    text = str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str | list | tuple | dict) and not value)
 
 
 def _same(old: object, new: object) -> bool:

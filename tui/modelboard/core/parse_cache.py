@@ -15,15 +15,14 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from modelboard.core.locations import cache_directory, private_directory
+from modelboard.core.locations import cache_directory, path_digest, private_directory
 
 _DIGEST_SIZE = 32
 
 
 def entry_path(target: Path) -> Path:
     """The cache entry for a store, named by its path's hash."""
-    name = hashlib.sha1(str(target).encode(), usedforsecurity=False).hexdigest()[:16]
-    return cache_directory() / "parsed" / f"{name}.pickle"
+    return cache_directory() / "parsed" / f"{path_digest(target)}.pickle"
 
 
 def cached_data(target: Path, raw: bytes) -> dict[str, Any] | None:

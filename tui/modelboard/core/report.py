@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modelboard.core.errors import UsageError
-from modelboard.core.model import Backlog, Item, is_incomplete, unscored_criteria
-from modelboard.core.scoring import priority
-from modelboard.core.staleness import is_stale
+from modelboard.core.flags import item_flags
+from modelboard.core.history import ADDED, EventKind, deletion_from_data
+from modelboard.core.ids import id_order
+from modelboard.core.model import Backlog, Item
+from modelboard.core.ranking import open_items, scored_ranking
+from modelboard.core.times import day, iso
 
 TOP = 10
 _DAYS = re.compile(r"(\d+)\s*d\Z")
@@ -71,64 +74,38 @@ def build_report(
     """The digest of `backlog` for the period from `since` to `now`."""
     board = backlog.board
     report = Report(board.name, since, now)
+    sections = {
+        EventKind.MOVED: report.moved,
+        EventKind.RESCORED: report.rescored,
+        EventKind.REVIEWED: report.reviewed,
+        **dict.fromkeys(ADDED, report.added),
+    }
     for item in backlog.items.values():
         for entry in item.history:
-            if not since <= entry.at <= now:
-                continue
-            event = Event(entry.at, item.id, item.title, entry.by, entry.change)
-            if entry.change.startswith("created in "):
-                report.added.append(event)
-            elif entry.change.startswith("stage: "):
-                report.moved.append(Event(entry.at, item.id, item.title, entry.by,
-                                          entry.change.removeprefix("stage: ")))  # fmt: skip
-            elif entry.change.startswith("scores: "):
-                report.rescored.append(Event(entry.at, item.id, item.title, entry.by,
-                                             entry.change.removeprefix("scores: ")))  # fmt: skip
-            elif entry.change == "reviewed":
-                report.reviewed.append(event)
+            section = sections.get(entry.kind)
+            if section is not None and since <= entry.at <= now:
+                section.append(Event(entry.at, item.id, item.title, entry.by, entry.detail))
     for record in deleted:
-        at = record.get("at")
-        if isinstance(at, dt.datetime) and since <= at <= now:
+        gone = deletion_from_data(record)
+        if gone is not None and since <= gone.at <= now:
             report.deleted.append(
-                Event(
-                    at,
-                    str(record.get("id", "?")),
-                    str(record.get("title", "")),
-                    str(record.get("by", "")),
-                    f"from {record.get('stage', '?')}",
-                )  # fmt: skip
+                Event(gone.at, gone.item_id, gone.title, gone.by, f"from {gone.stage}")
             )
     for events in (report.added, report.moved, report.rescored, report.reviewed, report.deleted):
-        events.sort(key=lambda e: (e.at, e.item_id))
-    open_stages = [s for s in board.stages if board.review_days_by_stage.get(s, 1) != 0]
-    ranked = [
-        (item, value)
-        for item in backlog.items.values()
-        if item.stage in open_stages
-        and (value := priority(item.scores, board.criteria)) is not None
-    ]
-    ranked.sort(key=lambda pair: (-pair[1], _number(pair[0].id)))
-    report.top.extend(ranked[:TOP])
-    for item in sorted(backlog.items.values(), key=lambda i: _number(i.id)):
-        if is_stale(item, board, now):
+        events.sort(key=lambda e: (e.at, id_order(e.item_id)))
+    report.top.extend(scored_ranking(open_items(backlog), board.criteria)[:TOP])
+    for item in sorted(backlog.items.values(), key=lambda i: id_order(i.id)):
+        flags = item_flags(item, board, now)
+        if flags.stale:
             report.stale.append(item.id)
-        if is_incomplete(item, board):
+        if flags.incomplete:
             report.incomplete.append(item.id)
-        if unscored_criteria(item, board):
+        if flags.unscored:
             report.unscored.append(item.id)
     report.per_stage.update({s: 0 for s in board.stages})
     for item in backlog.items.values():
         report.per_stage[item.stage] = report.per_stage.get(item.stage, 0) + 1
     return report
-
-
-def _number(item_id: str) -> int:
-    tail = item_id.rpartition("-")[2]
-    return int(tail) if tail.isdigit() else 10**12
-
-
-def _day(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d")
 
 
 def _md(text: str) -> str:
@@ -140,7 +117,7 @@ def _md(text: str) -> str:
 def markdown(report: Report) -> str:
     """The digest as Markdown that reads well pasted into an e-mail or a wiki."""
     lines = [
-        f"# {_md(report.board_name)}: update {_day(report.since)} to {_day(report.now)}",
+        f"# {_md(report.board_name)}: update {day(report.since)} to {day(report.now)}",
         "",
     ]
 
@@ -152,7 +129,7 @@ def markdown(report: Report) -> str:
             return
         for e in events:
             detail = f": {_md(e.detail)}" if show_detail else ""
-            lines.append(f"- {e.item_id} {_md(e.title)}{detail} ({_md(e.by)}, {_day(e.at)})")
+            lines.append(f"- {e.item_id} {_md(e.title)}{detail} ({_md(e.by)}, {day(e.at)})")
         lines.append("")
 
     section("Added", report.added, show_detail=False)
@@ -168,8 +145,8 @@ def markdown(report: Report) -> str:
     else:
         lines.append("No scored items.")
     lines += ["", "## Health", ""]
-    for label, ids in (("Stale", report.stale), ("Incomplete", report.incomplete),
-                       ("Unscored", report.unscored)):  # fmt: skip
+    health = {"Stale": report.stale, "Incomplete": report.incomplete, "Unscored": report.unscored}
+    for label, ids in health.items():
         lines.append(f"- {label}: {len(ids)}" + (f" ({', '.join(ids)})" if ids else ""))
     lines += ["", "## Items per stage", ""]
     lines += [f"- {stage}: {count}" for stage, count in report.per_stage.items()]
@@ -179,22 +156,16 @@ def markdown(report: Report) -> str:
 def as_json(report: Report) -> dict[str, Any]:
     """The digest as data for tools."""
 
-    def events(items: list[Event]) -> list[dict[str, str]]:
+    def events(items: list[Event]) -> list[dict[str, str | None]]:
         return [
-            {
-                "at": e.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "id": e.item_id,
-                "title": e.title,
-                "by": e.by,
-                "change": e.detail,
-            }  # fmt: skip
+            {"at": iso(e.at), "id": e.item_id, "title": e.title, "by": e.by, "change": e.detail}
             for e in items
         ]
 
     return {
         "board": report.board_name,
-        "since": report.since.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "until": report.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "since": iso(report.since),
+        "until": iso(report.now),
         "added": events(report.added),
         "moved": events(report.moved),
         "rescored": events(report.rescored),

@@ -1,4 +1,4 @@
-"""The review queue: which items a review walks through, and in what order."""
+"""The review queue (which items a review walks through, in what order) and the walk itself."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 
-from modelboard.core.model import Backlog, HistoryEntry, Item, is_incomplete, unscored_criteria
-from modelboard.core.scoring import priority
-from modelboard.core.staleness import is_snoozed, is_stale, last_looked_at, review_interval
-
-_LONG_AGO = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+from modelboard.core.history import EventKind, HistoryEntry
+from modelboard.core.model import Backlog, Item, is_incomplete, unscored_criteria
+from modelboard.core.ranking import by_priority
+from modelboard.core.sorting import LONG_AGO
+from modelboard.core.staleness import is_snoozed, is_stale, last_looked_at
 
 
 class Include(enum.Enum):
@@ -21,85 +21,112 @@ class Include(enum.Enum):
 
 
 def review_queue(backlog: Backlog, now: dt.datetime, include: Iterable[Include] = ()) -> list[Item]:
-    """Stale items (and, if asked, incomplete or unscored ones), highest priority first,
-    then stalest first. Snoozed items wait until their date, whatever else they lack, and
-    stages with a review interval of 0 (such as `retired`) are never reviewed."""
+    """Stale items (and, if asked, incomplete or unscored ones) in ranking order, the stalest
+    first among equal priorities. Snoozed items wait until their date, whatever else they
+    lack, and stages with a review interval of 0 (such as `retired`) are never reviewed."""
     include = set(include)
     board = backlog.board
 
     def wanted(item: Item) -> bool:
         if is_stale(item, board, now):
             return True
-        if is_snoozed(item, now) or not review_interval(board, item.stage):
+        if is_snoozed(item, now) or not board.review_interval(item.stage):
             return False
         return (Include.INCOMPLETE in include and is_incomplete(item, board)) or (
             Include.UNSCORED in include and bool(unscored_criteria(item, board))
         )
 
-    def order(item: Item) -> tuple[bool, float, dt.datetime, str]:
-        value = priority(item.scores, board.criteria)
-        return (value is None, -(value or 0.0), last_looked_at(item) or _LONG_AGO, item.id)
-
-    return sorted((i for i in backlog.items.values() if wanted(i)), key=order)
+    due = (item for item in backlog.items.values() if wanted(item))
+    return by_priority(due, board.criteria, tie_break=lambda i: last_looked_at(i) or LONG_AGO)
 
 
-OUTCOMES = ("reviewed", "moved", "rescored", "edited", "snoozed", "deleted", "skipped")
+class Outcome(enum.Enum):
+    """What a review did to an item, in the order the summary lists them."""
+
+    REVIEWED = "reviewed"
+    MOVED = "moved"
+    RESCORED = "rescored"
+    EDITED = "edited"
+    SNOOZED = "snoozed"
+    DELETED = "deleted"
+    SKIPPED = "skipped"
 
 
-class ReviewSession:
+class ReviewWalk:
     """One walk through a review queue: where the person is, and what they did to each item.
 
-    Pure state; the screen turns keys into operations and tells the session what happened.
+    Pure state; the screen turns keys into operations and tells the walk what happened.
     """
 
     def __init__(self, item_ids: Iterable[str]) -> None:
-        self.item_ids = list(item_ids)
-        self.position = 0
-        self.outcomes: dict[str, set[str]] = {}
+        self._ids = list(item_ids)
+        self._position = 0
+        self._outcomes: dict[str, set[Outcome]] = {}
+        self._dropped: set[str] = set()
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        """The queue, in walking order."""
+        return tuple(self._ids)
 
     @property
     def current(self) -> str | None:
         """The id of the item being reviewed, or None once the queue is done."""
-        return self.item_ids[self.position] if self.position < len(self.item_ids) else None
+        return self._ids[self._position] if self._position < len(self._ids) else None
 
     @property
     def finished(self) -> bool:
         """True when the walk went past the last item."""
-        return self.position >= len(self.item_ids)
+        return self._position >= len(self._ids)
 
     def progress(self) -> tuple[int, int]:
         """(number of the current item, counted from 1; length of the queue)."""
-        return min(self.position + 1, len(self.item_ids)), len(self.item_ids)
+        return min(self._position + 1, len(self._ids)), len(self._ids)
 
-    def record(self, outcome: str) -> None:
+    def record(self, outcome: Outcome) -> None:
         """Note what happened to the current item."""
         if self.current is not None:
-            self.outcomes.setdefault(self.current, set()).add(outcome)
+            self._outcomes.setdefault(self.current, set()).add(outcome)
 
     def advance(self) -> None:
         """Go on to the next item."""
-        self.position = min(self.position + 1, len(self.item_ids))
+        self._position = min(self._position + 1, len(self._ids))
 
     def back(self) -> None:
         """Go back to the previous item."""
-        self.position = max(self.position - 1, 0)
+        self._position = max(self._position - 1, 0)
 
     def drop(self, item_id: str) -> None:
         """An item left the backlog (deleted here or by a teammate): stay on what follows."""
-        if item_id in self.item_ids:
-            index = self.item_ids.index(item_id)
-            self.outcomes.get(item_id, set()).discard("skipped")
-            if index < self.position:
-                self.position -= 1
-            del self.item_ids[index]
+        if item_id in self._ids:
+            index = self._ids.index(item_id)
+            self._outcomes.get(item_id, set()).discard(Outcome.SKIPPED)
+            if index < self._position:
+                self._position -= 1
+            del self._ids[index]
+            self._dropped.add(item_id)
 
-    def summary(self) -> dict[str, int]:
+    def restore(self, item_id: str) -> None:
+        """A dropped item came back (a delete undone): it is the current item again.
+        Items that were never in this walk stay out of it."""
+        if item_id in self._dropped:
+            self._dropped.discard(item_id)
+            self._ids.insert(self._position, item_id)
+
+    def requeue(self, item_ids: Iterable[str]) -> None:
+        """Walk a new queue (more or fewer items included), staying on the current item
+        when it is in it; what was done so far is kept."""
+        current = self.current
+        self._ids = list(item_ids)
+        self._position = self._ids.index(current) if current in self._ids else 0
+
+    def summary(self) -> dict[Outcome, int]:
         """How many items had each outcome (an item can have several, for example moved and
         reviewed); items passed with `n` count as skipped unless something else happened."""
-        counts = dict.fromkeys(OUTCOMES, 0)
-        for outcomes in self.outcomes.values():
-            if outcomes - {"skipped"}:
-                outcomes = outcomes - {"skipped"}
+        counts = dict.fromkeys(Outcome, 0)
+        for outcomes in self._outcomes.values():
+            if outcomes - {Outcome.SKIPPED}:
+                outcomes = outcomes - {Outcome.SKIPPED}
             for outcome in outcomes:
                 counts[outcome] += 1
         return counts
@@ -107,7 +134,7 @@ class ReviewSession:
 
 def changes_since_review(item: Item) -> list[HistoryEntry]:
     """History entries after the item's last review (all of them if never reviewed),
-    newest first, the review itself left out."""
+    newest first, the reviews themselves left out."""
     since = item.reviewed
     entries = [e for e in item.history if since is None or e.at > since]
-    return [e for e in reversed(entries) if e.change != "reviewed"]
+    return [e for e in reversed(entries) if e.kind is not EventKind.REVIEWED]

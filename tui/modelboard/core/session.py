@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from modelboard.core.actor import Actor, login_name, utc_now
+from modelboard.core.actor import Actor, login_name
+from modelboard.core.change import Change
 from modelboard.core.model import Backlog, Item
-from modelboard.core.operations import Change
 from modelboard.core.store import Store
+from modelboard.core.times import utc_now, whole_seconds
 from modelboard.core.undo import inverse
 
 UNDO_DEPTH = 100
@@ -43,7 +44,7 @@ class Session:
 
     def actor(self) -> Actor:
         """Who is changing things, and now."""
-        return Actor(self._name, self._clock().astimezone(dt.UTC).replace(microsecond=0))
+        return Actor(self._name, whole_seconds(self._clock()))
 
     @property
     def can_undo(self) -> bool:

@@ -1,4 +1,4 @@
-"""The orders items can be shown in; the board cycles through them."""
+"""The orders items can be shown in inside a column; the board cycles through them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 
+from modelboard.core.ids import id_order
 from modelboard.core.model import Board, Item
-from modelboard.core.scoring import priority
+from modelboard.core.ranking import by_priority
 from modelboard.core.staleness import last_looked_at
 
-_LONG_AGO = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+LONG_AGO = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 
 
 class SortOrder(enum.Enum):
@@ -29,22 +30,11 @@ class SortOrder(enum.Enum):
 
 def sorted_items(items: Iterable[Item], order: SortOrder, board: Board) -> list[Item]:
     """Items in `order`; ties fall back to the id's number so the order is stable."""
-    items = sorted(items, key=_id_key)
     if order is SortOrder.PRIORITY:
-        return sorted(items, key=lambda i: _priority_key(i, board))
+        return by_priority(items, board.criteria)
+    items = sorted(items, key=lambda i: id_order(i.id))
     if order is SortOrder.STALEST:
-        return sorted(items, key=lambda i: last_looked_at(i) or _LONG_AGO)
+        return sorted(items, key=lambda i: last_looked_at(i) or LONG_AGO)
     if order is SortOrder.NEWEST:
-        return sorted(items, key=lambda i: i.created or _LONG_AGO, reverse=True)
+        return sorted(items, key=lambda i: i.created or LONG_AGO, reverse=True)
     return sorted(items, key=lambda i: i.title.casefold())
-
-
-def _priority_key(item: Item, board: Board) -> tuple[bool, float]:
-    """Highest priority first, unscored items last."""
-    value = priority(item.scores, board.criteria)
-    return (value is None, -(value or 0.0))
-
-
-def _id_key(item: Item) -> tuple[int, str]:
-    number = item.id.rpartition("-")[2]
-    return (int(number), item.id) if number.isdigit() else (10**12, item.id)

@@ -7,11 +7,6 @@ import datetime as dt
 from modelboard.core.model import Board, Item
 
 
-def review_interval(board: Board, stage: str) -> int:
-    """Days an item in `stage` may go unreviewed; 0 means never stale."""
-    return board.review_days_by_stage.get(stage, board.review_days)
-
-
 def last_looked_at(item: Item) -> dt.datetime | None:
     """The last review, else the creation time."""
     return item.reviewed or item.created
@@ -27,7 +22,7 @@ def is_stale(item: Item, board: Board, now: dt.datetime) -> bool:
 
     An item with neither `reviewed` nor `created` has never been looked at, so it is due.
     """
-    days = review_interval(board, item.stage)
+    days = board.review_interval(item.stage)
     if not days or is_snoozed(item, now):
         return False
     since = last_looked_at(item)

@@ -17,8 +17,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from modelboard.core.change import Change, apply_to_data
 from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.core.errors import OperationError, SaveError, StoreUnreadableError
 from modelboard.core.locations import private_directory
@@ -29,9 +30,6 @@ from modelboard.core.model import (
     deleted_ids,
     item_from_table,
 )
-
-if TYPE_CHECKING:
-    from modelboard.core.operations import Change
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -225,7 +223,7 @@ class Store:
         # The save path's modules load here, so that listings start fast.
         from modelboard.core.atomic import locked, write_atomically
         from modelboard.core.backups import keep_backup
-        from modelboard.core.merge import apply_to_data, rebase
+        from modelboard.core.merge import rebase
         from modelboard.core.splice import spliced
 
         if not change.steps:
@@ -292,8 +290,8 @@ def _copied(data: dict[str, Any]) -> dict[str, Any]:
 def _rebuilt(backlog: Backlog, data: dict[str, Any], change: Change) -> Backlog:
     """The backlog after a change to items only: rebuild just the items it touched."""
     items = dict(backlog.items)
-    touched = {step.item_id for step in change.steps if step.item_id is not None}
-    problems = [p for p in backlog.problems if p.split(".", 1)[0].split(":")[0] not in touched]
+    touched = set(change.item_ids)
+    problems = [p for p in backlog.problems if p.item_id not in touched]
     for item_id in touched:
         table = data["items"].get(item_id)
         if table is None:

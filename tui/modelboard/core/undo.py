@@ -5,17 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from modelboard.core.actor import Actor
+from modelboard.core.change import Change, ItemAdd, ItemDelete, ItemEdit, SettingEdit, Step
 from modelboard.core.model import Backlog
-from modelboard.core.operations import (
-    Change,
-    ItemAdd,
-    ItemDelete,
-    ItemEdit,
-    SettingEdit,
-    Step,
-    delete_item,
-    edit_item,
-)
+from modelboard.core.operations import delete_item, edit_item
 
 
 def inverse(applied: Change, before: Backlog, after: Backlog, actor: Actor) -> Change:
@@ -48,4 +40,4 @@ def inverse(applied: Change, before: Backlog, after: Backlog, actor: Actor) -> C
                 # Every score either side has: one added since then must go again.
                 values["scores"] = {k: old.scores.get(k) for k in {*old.scores, *now.scores}}
             steps.extend(edit_item(after, step.item_id, values, actor).steps)
-    return Change(tuple(steps), f"undid: {applied.summary}", applied.touched)
+    return Change(tuple(steps), f"undid: {applied.summary}")

@@ -10,31 +10,28 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from modelboard.core.errors import ConflictError, ModelboardError
-from modelboard.core.operations import Change
-from modelboard.core.session import Session
-from modelboard.widgets.card import plain
+from modelboard.core.errors import ConflictError
+from modelboard.render import plain
 
 
-class ConflictScreen(ModalScreen[None]):
-    """Nothing was written; `t` keeps the file as it is, `m` writes this change over it."""
+class ConflictScreen(ModalScreen[bool]):
+    """Nothing was written; dismisses with True to write this change over theirs (`m`), or
+    False to keep the file as it is (`t`); the app does what was chosen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t,escape", "keep_theirs", "Keep theirs"),
         Binding("m", "keep_mine", "Keep mine"),
     ]
 
-    def __init__(self, conflict: ConflictError, session: Session, change: Change) -> None:
+    def __init__(self, conflict: ConflictError) -> None:
         super().__init__()
         self.conflict = conflict
-        self.session = session
-        self.change = change
 
     def compose(self) -> ComposeResult:
         lines = []
         for c in self.conflict.conflicts:
-            lines += [f"{c.item_id} {c.field}", f"  on disk: {_shown(c.theirs)}",
-                      f"  yours:   {_shown(c.mine)}"]  # fmt: skip
+            lines.append(f"{c.item_id} {c.field}")
+            lines += [f"  on disk: {_shown(c.theirs)}", f"  yours:   {_shown(c.mine)}"]
         with Vertical(classes="dialog conflict"):
             yield Static("Someone else changed the same thing", classes="dialog-title")
             yield Static(
@@ -46,19 +43,10 @@ class ConflictScreen(ModalScreen[None]):
             yield Static("t  keep theirs      m  keep mine", markup=False, classes="dialog-keys")
 
     def action_keep_theirs(self) -> None:
-        self.session.store.reload()
-        self.notify("Kept the version on disk.")
-        self.dismiss(None)
+        self.dismiss(False)
 
     def action_keep_mine(self) -> None:
-        try:
-            self.session.store.reload()
-            self.session.commit(self.change)
-        except ModelboardError as error:
-            self.notify(error.message, title="Not saved", severity="error", timeout=8)
-        else:
-            self.notify("Saved your version.")
-        self.dismiss(None)
+        self.dismiss(True)
 
 
 def _shown(value: object) -> str:

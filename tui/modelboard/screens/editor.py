@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
-from modelboard.core.model import TEXT_FIELDS, Board, Item
+from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
 from modelboard.core.text import for_terminal
 from modelboard.widgets.score_field import ScoreField
@@ -60,7 +60,7 @@ class EditorScreen(Screen[EditorResult | None]):
         self.item = item
         self.stage = stage
         self.edit_externally = edit_externally
-        self.text_fields = tuple(dict.fromkeys((*TEXT_FIELDS, *board.required)))
+        self.text_fields = board.template_fields
         self.initial: dict[str, Any] = {}
 
     # ---- composition ---------------------------------------------------------------------
@@ -91,8 +91,8 @@ class EditorScreen(Screen[EditorResult | None]):
             if board.goals:
                 names = ", ".join(f"{g.id} {g.title}" for g in board.goals)
                 yield Static("Goals it serves", classes="label")
-                yield Input(", ".join(item.goals) if item else "", id="goals",
-                            placeholder="goal ids, separated by commas")  # fmt: skip
+                goals = ", ".join(item.goals) if item else ""
+                yield Input(goals, id="goals", placeholder="goal ids, separated by commas")
                 yield Static(Content(for_terminal(names)), classes="hint")
             yield Static(id="priority", classes="label")
             for criterion in board.criteria:

@@ -12,12 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from modelboard.core.report import build_report, markdown
-from modelboard.core.session import Session
 from modelboard.core.text import for_terminal
+from modelboard.screens.backlog_screen import BacklogScreen
 
 
 def report_path(folder: Path, today: dt.date) -> Path:
@@ -31,7 +30,7 @@ def report_path(folder: Path, today: dt.date) -> Path:
     return path
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(BacklogScreen[None]):
     """The report of the last `days` days; `w` writes it next to where you started."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,9 +40,8 @@ class ReportScreen(Screen[None]):
         Binding("escape,q", "close", "Back"),
     ]
 
-    def __init__(self, session: Session, days: int, folder: Callable[[], Path] = Path.cwd) -> None:
+    def __init__(self, days: int, folder: Callable[[], Path] = Path.cwd) -> None:
         super().__init__()
-        self.session = session
         self.days = max(1, days)
         self.folder = folder
         self.text = ""
@@ -55,6 +53,9 @@ class ReportScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.show()
+
+    def redraw(self, item_id: str | None) -> None:
         self.show()
 
     def show(self) -> None:

@@ -11,26 +11,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from modelboard import item_actions
 from modelboard.core import operations
+from modelboard.core.change import Change
 from modelboard.core.errors import ModelboardError
 from modelboard.core.model import Item, missing_fields, serves_no_goal
-from modelboard.core.operations import Change
-from modelboard.core.review import Include, ReviewSession, changes_since_review, review_queue
+from modelboard.core.review import Include, Outcome, ReviewWalk, changes_since_review, review_queue
 from modelboard.core.scoring import priority
-from modelboard.core.session import Session
-from modelboard.core.staleness import days_since_looked_at, review_interval
-from modelboard.screens.committing import commit_change, undo_last
-from modelboard.widgets.card import plain
+from modelboard.core.staleness import days_since_looked_at
+from modelboard.render import plain
+from modelboard.screens.backlog_screen import BacklogScreen
 from modelboard.widgets.score_field import ScoreField
 
 EVERYTHING = frozenset({Include.INCOMPLETE, Include.UNSCORED})
 
 
-class ReviewScreen(Screen[dict[str, int]]):
-    """Walks a review queue; dismisses with the session's summary."""
+class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
+    """Walks a review queue; dismisses with the walk's summary."""
 
     AUTO_FOCUS = "ScoreField"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -42,7 +41,7 @@ class ReviewScreen(Screen[dict[str, int]]):
         Binding("L,shift+right", "move(1)", "Next stage", show=False),
         Binding("z", "snooze", "Snooze", id="snooze"),
         Binding("d", "delete", "Delete", id="delete", show=False),
-        Binding("u", "undo", "Undo", id="undo"),
+        Binding("u", "app.undo", "Undo", id="undo"),
         Binding("i", "include", "Incomplete too", id="include", show=False),
         # priority: the scrolling body would otherwise take up/down to scroll
         Binding("up", "app.focus_previous", "Previous criterion", show=False, priority=True),
@@ -51,17 +50,11 @@ class ReviewScreen(Screen[dict[str, int]]):
         Binding("q,escape", "leave", "Leave", id="leave"),
     ]
 
-    def __init__(
-        self,
-        session: Session,
-        include: frozenset[Include] = frozenset(),
-        edit_externally: Callable[[str], str | None] = lambda _: None,
-    ) -> None:
+    def __init__(self, include: frozenset[Include] = frozenset()) -> None:
         super().__init__()
-        self.session = session
         self.include = include
-        self.edit_externally = edit_externally
-        self.walk = ReviewSession(i.id for i in review_queue(session.backlog, self._now(), include))
+        self.walk = ReviewWalk(())
+        self._done = False
 
     def _now(self) -> dt.datetime:
         return self.session.actor().now
@@ -81,6 +74,16 @@ class ReviewScreen(Screen[dict[str, int]]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.walk = ReviewWalk(self._queue())
+        self.show_item()
+
+    def _queue(self) -> list[str]:
+        return [item.id for item in review_queue(self.session.backlog, self._now(), self.include)]
+
+    def redraw(self, item_id: str | None) -> None:
+        """A change here or a teammate's save: show the item as it is now."""
+        if item_id is not None and self.session.backlog.item(item_id) is not None:
+            self.walk.restore(item_id)  # a delete undone, if it was one
         self.show_item()
 
     def item(self) -> Item | None:
@@ -96,7 +99,7 @@ class ReviewScreen(Screen[dict[str, int]]):
         """Draw the current item, or finish when the queue is done."""
         item = self.item()
         if item is None:
-            self.dismiss(self.walk.summary())
+            self.action_leave()
             return
         board = self.session.backlog.board
         number, total = self.walk.progress()
@@ -112,7 +115,7 @@ class ReviewScreen(Screen[dict[str, int]]):
         elif item.goals:
             facts.append("goals " + plain(", ".join(item.goals)))
         days = days_since_looked_at(item, self._now())
-        interval = review_interval(board, item.stage)
+        interval = board.review_interval(item.stage)
         when = "never reviewed" if item.reviewed is None else f"last reviewed {days} days ago"
         if item.reviewed is None and days is not None:
             when += f" (created {days} days ago)"
@@ -132,7 +135,7 @@ class ReviewScreen(Screen[dict[str, int]]):
         board = self.session.backlog.board
         missing = missing_fields(item, board)
         parts = []
-        for name in dict.fromkeys(("description", "benefit", "resources", *board.required)):
+        for name in board.template_fields:
             body = "\n".join(plain(line) for line in item.text(name).strip().splitlines())
             label = f"{name.capitalize()}{'  (missing)' if name in missing else ''}"
             parts.append(f"{label}\n{body or '-'}")
@@ -148,38 +151,35 @@ class ReviewScreen(Screen[dict[str, int]]):
 
     # ---- actions --------------------------------------------------------------------------
 
-    def _commit(self, change: Change, outcome: str, advance: bool) -> bool:
+    def _commit(self, build: Callable[[Item], Change], outcome: Outcome, advance: bool) -> None:
+        """Build a change for the current item, save it, note the outcome, and go on."""
         item = self.item()
-        applied = commit_change(self, self.session, change, after_conflict=self.show_item)
-        if applied is None or item is None:
-            return False
+        if item is None:
+            return
+        try:
+            change = build(item)
+        except ModelboardError as error:
+            self.notify(error.message, severity="error")
+            return
+        if self.modelboard.commit(change) is not None:
+            self._done_with(outcome, advance)
+
+    def _done_with(self, outcome: Outcome, advance: bool) -> None:
         self.walk.record(outcome)
         if advance:
             self.walk.advance()
         self.show_item()
-        return True
-
-    def _build(self, build: Callable[[Item], Change]) -> Change | None:
-        item = self.item()
-        if item is None:
-            return None
-        try:
-            return build(item)
-        except ModelboardError as error:
-            self.notify(error.message, severity="error")
-            return None
 
     def action_reviewed(self) -> None:
-        change = self._build(
-            lambda item: operations.mark_reviewed(
-                self.session.backlog, item.id, self.session.actor()
-            )
+        session = self.session
+        self._commit(
+            lambda item: operations.mark_reviewed(session.backlog, item.id, session.actor()),
+            Outcome.REVIEWED,
+            advance=True,
         )
-        if change is not None:
-            self._commit(change, "reviewed", advance=True)
 
     def action_skip(self) -> None:
-        self.walk.record("skipped")
+        self.walk.record(Outcome.SKIPPED)
         self.walk.advance()
         self.show_item()
 
@@ -188,71 +188,52 @@ class ReviewScreen(Screen[dict[str, int]]):
         self.show_item()
 
     def action_move(self, offset: int) -> None:
-        def build(item: Item) -> Change:
-            stages = self.session.backlog.board.stages
-            index = stages.index(item.stage) + offset if item.stage in stages else -1
-            if not 0 <= index < len(stages):
-                raise ModelboardError(
-                    f"{item.id} is in the {'first' if offset < 0 else 'last'} stage"
-                )
-            return operations.move_item(
-                self.session.backlog, item.id, stages[index], self.session.actor()
-            )
-
-        change = self._build(build)
-        if change is not None:
-            self._commit(change, "moved", advance=False)
+        item = self.item()
+        if item is not None and item_actions.move(self.modelboard, item, offset) is not None:
+            self._done_with(Outcome.MOVED, advance=False)
 
     @on(ScoreField.Changed)
     def rescore(self, event: ScoreField.Changed) -> None:
-        change = self._build(
+        session, key = self.session, event.field.criterion.key
+        item = self.item()
+        if item is None or item.scores.get(key) == event.value:
+            return  # drawn, not typed
+        self._commit(
             lambda item: operations.edit_item(
-                self.session.backlog,
-                item.id,
-                {"scores": {event.field.criterion.key: event.value}},
-                self.session.actor(),
-            )
+                session.backlog, item.id, {"scores": {key: event.value}}, session.actor()
+            ),
+            Outcome.RESCORED,
+            advance=False,
         )
-        if change is not None and change.steps:
-            self._commit(change, "rescored", advance=False)
 
     def action_edit(self) -> None:
         item = self.item()
-        if item is None:
-            return
-        from modelboard.screens.editor import EditorResult, EditorScreen
-
-        def done(result: EditorResult | None) -> None:
-            if result is None or not result.values:
-                return
-            change = self._build(
-                lambda item: operations.edit_item(
-                    self.session.backlog, item.id, result.values, self.session.actor()
-                )
+        if item is not None:
+            item_actions.open_editor(
+                self.modelboard,
+                item,
+                item.stage,
+                lambda _: self._done_with(Outcome.EDITED, advance=False),
             )
-            if change is not None:
-                self._commit(change, "edited", advance=False)
-
-        board = self.session.backlog.board
-        self.app.push_screen(EditorScreen(board, item, item.stage, self.edit_externally), done)
 
     def action_snooze(self) -> None:
         from modelboard.screens.snooze import SnoozeScreen
 
+        session = self.session
+
         def chosen(text: str | None) -> None:
             if text is None:
                 return
-            today = self._now().date()
-            change = self._build(
+            self._commit(
                 lambda item: operations.snooze_item(
-                    self.session.backlog,
+                    session.backlog,
                     item.id,
-                    operations.snooze_date(text, today),
-                    self.session.actor(),
-                )
+                    operations.snooze_date(text, self._now().date()),
+                    session.actor(),
+                ),
+                Outcome.SNOOZED,
+                advance=True,
             )
-            if change is not None:
-                self._commit(change, "snoozed", advance=True)
 
         self.app.push_screen(SnoozeScreen(), chosen)
 
@@ -260,36 +241,17 @@ class ReviewScreen(Screen[dict[str, int]]):
         item = self.item()
         if item is None:
             return
-        from modelboard.screens.confirm import ConfirmScreen
 
-        def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
-            change = operations.delete_item(self.session.backlog, item.id, self.session.actor())
-            if commit_change(self, self.session, change, after_conflict=self.show_item):
-                self.walk.record("deleted")
-                self.walk.drop(item.id)
-                self.show_item()
-
-        self.app.push_screen(ConfirmScreen(f"Delete {item.id} “{plain(item.title)}”?"), confirmed)
-
-    def action_undo(self) -> None:
-        applied = undo_last(self, self.session)
-        if applied is not None:
-            for item_id in (s.item_id for s in applied.steps if s.item_id):
-                if item_id not in self.walk.item_ids and item_id in self.session.backlog.items:
-                    self.walk.item_ids.insert(self.walk.position, item_id)  # a delete undone
+        def deleted(_: Change) -> None:
+            self.walk.record(Outcome.DELETED)
+            self.walk.drop(item.id)
             self.show_item()
 
+        item_actions.delete(self.modelboard, item, deleted)
+
     def action_include(self) -> None:
-        current = self.walk.current
         self.include = frozenset() if self.include else EVERYTHING
-        queue = [i.id for i in review_queue(self.session.backlog, self._now(), self.include)]
-        outcomes = self.walk.outcomes
-        self.walk = ReviewSession(queue)
-        self.walk.outcomes = outcomes
-        if current in queue:
-            self.walk.position = queue.index(current)
+        self.walk.requeue(self._queue())
         self.notify(
             "Also walking incomplete and unscored items." if self.include else "Stale items only."
         )
@@ -302,4 +264,6 @@ class ReviewScreen(Screen[dict[str, int]]):
         self.app.push_screen(HelpScreen("Review", self.BINDINGS, notes))
 
     def action_leave(self) -> None:
-        self.dismiss(self.walk.summary())
+        if not self._done:
+            self._done = True
+            self.dismiss(self.walk.summary())

@@ -10,24 +10,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from modelboard.core.model import Board, Criterion, Item
-from modelboard.core.scoring import priority
-from modelboard.widgets.card import fit, plain
+from modelboard.core.ranking import open_items, scored_ranking
+from modelboard.render import fit, plain
+from modelboard.screens.backlog_screen import BacklogScreen
 
 SHOWN = 15
 MAX_WEIGHT = 10
 
 
-def ranking(items: list[Item], criteria: tuple[Criterion, ...]) -> list[tuple[Item, float]]:
-    """Scored items, highest priority first (ties by id number)."""
-    scored = [(i, v) for i in items if (v := priority(i.scores, criteria)) is not None]
-    return sorted(scored, key=lambda pair: (-pair[1], pair[0].id))
-
-
-class ScoringScreen(Screen[dict[str, float] | None]):
+class ScoringScreen(BacklogScreen[dict[str, float] | None]):
     """Dismisses with the new weights of the criteria that changed, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,14 +32,23 @@ class ScoringScreen(Screen[dict[str, float] | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, board: Board, items: list[Item]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.board = board
-        self.items = [i for i in items if board.review_days_by_stage.get(i.stage, 1) != 0]
-        self.weights = {c.key: c.weight for c in board.criteria}
+        self.board = Board()
+        self.items: list[Item] = []
+        self.weights: dict[str, float] = {}
         self.chosen = 0
-        self.before = {item.id: rank for rank, (item, _) in
-                       enumerate(ranking(self.items, board.criteria), start=1)}  # fmt: skip
+        self.before: dict[str, int] = {}
+
+    def _take_backlog(self) -> None:
+        """The items and saved weights as they are now; weights changed here stay changed."""
+        mine = self.changed()
+        backlog = self.session.backlog
+        self.board = backlog.board
+        self.items = open_items(backlog)
+        self.weights = {c.key: mine.get(c.key, c.weight) for c in self.board.criteria}
+        ranked = scored_ranking(self.items, self.board.criteria)
+        self.before = {item.id: rank for rank, (item, _) in enumerate(ranked, start=1)}
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Scoring: the weights that set every priority"), id="scoring-title")
@@ -60,6 +63,11 @@ class ScoringScreen(Screen[dict[str, float] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._take_backlog()
+        self.show()
+
+    def redraw(self, item_id: str | None) -> None:
+        self._take_backlog()
         self.show()
 
     def criteria(self) -> tuple[Criterion, ...]:
@@ -79,7 +87,8 @@ class ScoringScreen(Screen[dict[str, float] | None]):
             lines.append(f" {marker} {fit(criterion.label, 20)}  {shown:<11} {direction}")
         self.query_one("#scoring-criteria", Static).update(Content("\n".join(lines)))
         rows = ["", f"Ranking with these weights (top {SHOWN} of {len(self.items)} open items):"]
-        for rank, (item, value) in enumerate(ranking(self.items, self.criteria())[:SHOWN], 1):
+        ranked = scored_ranking(self.items, self.criteria())
+        for rank, (item, value) in enumerate(ranked[:SHOWN], start=1):
             was = self.before.get(item.id, rank)
             move = (
                 "  ·"
@@ -115,7 +124,7 @@ class ScoringScreen(Screen[dict[str, float] | None]):
         return {
             c.key: self.weights[c.key]
             for c in self.board.criteria
-            if self.weights[c.key] != c.weight
+            if self.weights.get(c.key, c.weight) != c.weight
         }
 
     def action_save(self) -> None:

@@ -10,13 +10,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from modelboard.core.review import OUTCOMES
+from modelboard.core.review import Outcome
 
 
-def summary_text(counts: dict[str, int]) -> str:
+def summary_text(counts: dict[Outcome, int]) -> str:
     """One line per outcome, in the order a review produces them."""
-    width = max(len(outcome) for outcome in OUTCOMES)
-    return "\n".join(f"{outcome:<{width}}  {counts.get(outcome, 0):>3}" for outcome in OUTCOMES)
+    width = max(len(outcome.value) for outcome in Outcome)
+    return "\n".join(f"{o.value:<{width}}  {counts.get(o, 0):>3}" for o in Outcome)
 
 
 class ReviewSummaryScreen(ModalScreen[None]):
@@ -26,7 +26,7 @@ class ReviewSummaryScreen(ModalScreen[None]):
         Binding("enter,escape,q", "close", "Back to the board")
     ]
 
-    def __init__(self, counts: dict[str, int], remaining: int) -> None:
+    def __init__(self, counts: dict[Outcome, int], remaining: int) -> None:
         super().__init__()
         self.counts = counts
         self.remaining = remaining

@@ -15,16 +15,16 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from modelboard.core.model import Board, Item, is_incomplete
+from modelboard.core.flags import item_flags
+from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
-from modelboard.core.staleness import is_stale
-from modelboard.widgets.card import fit, plain
+from modelboard.render import fit, plain
 
 HEADER = ("#", "id", "prio", "title", "stage", "owner", "")
 
 
 class RankedList(ScrollView, can_focus=False):
-    """One line per item; the board sets `items` and `cursor`."""
+    """One line per item; the ranked screen sets `items` and `cursor`."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "ranked-list--header",
@@ -70,11 +70,7 @@ class RankedList(ScrollView, can_focus=False):
             return Strip.blank(width, self.rich_style)
         item = self.items[index]
         value = priority(item.scores, self._board.criteria)
-        flags = []
-        if is_stale(item, self._board, self._now):
-            flags.append("stale")
-        if is_incomplete(item, self._board):
-            flags.append("incomplete")
+        flags = item_flags(item, self._board, self._now)
         cells = (
             str(index + 1),
             item.id,
@@ -82,7 +78,7 @@ class RankedList(ScrollView, can_focus=False):
             plain(item.title),
             item.stage,
             plain(item.owner),
-            " ".join(flags),
+            " ".join(word for word in flags.words() if word != "unscored"),
         )
         role = "ranked-list--selected" if index == self.cursor else "ranked-list--row"
         return self._line(cells, width, self.get_component_rich_style(role))

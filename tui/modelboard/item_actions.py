@@ -1,0 +1,93 @@
+"""What a person can do to one item from any screen (the board, the ranked list, review):
+edit or add it, move it a stage, delete it. One implementation, committed through the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from modelboard.core import operations
+from modelboard.core.change import Change
+from modelboard.core.errors import ModelboardError
+from modelboard.core.flags import item_flags
+from modelboard.core.model import Item
+from modelboard.render import plain
+
+if TYPE_CHECKING:
+    from modelboard.app import ModelboardApp
+    from modelboard.screens.editor import EditorResult
+
+Saved = Callable[[Change], None]
+
+
+def open_editor(app: ModelboardApp, item: Item | None, stage: str, saved: Saved) -> None:
+    """Edit `item` (or add one in `stage`); once saved, say what it still lacks."""
+    from modelboard.screens.editor import EditorScreen
+
+    def done(result: EditorResult | None) -> None:
+        if result is None or not result.values:
+            return
+        session = app.require_session()
+        try:
+            if result.base is None:
+                change = operations.add_item(session.backlog, result.values, session.actor())
+            else:
+                change = operations.edit_item(
+                    session.backlog, result.base.id, result.values, session.actor()
+                )
+        except ModelboardError as error:
+            app.notify(error.message, title="Not saved", severity="error", timeout=8)
+            return
+        applied = app.commit(change, base=result.base)
+        if applied is not None:
+            _say_what_is_missing(app, applied.item_ids[0] if applied.item_ids else None)
+            saved(applied)
+
+    board = app.require_session().backlog.board
+    app.push_screen(EditorScreen(board, item, stage, app.edit_externally), done)
+
+
+def _say_what_is_missing(app: ModelboardApp, item_id: str | None) -> None:
+    session = app.require_session()
+    item = session.backlog.item(item_id or "")
+    if item is None:
+        return
+    flags = item_flags(item, session.backlog.board, session.actor().now)
+    gaps = [*flags.missing, *(f"score {key}" for key in flags.unscored)]
+    if gaps:
+        app.notify(f"Saved {item.id}; still missing: {', '.join(gaps)}.", severity="warning")
+    else:
+        app.notify(f"Saved {item.id}.")
+
+
+def move(app: ModelboardApp, item: Item, offset: int) -> Change | None:
+    """Move the item `offset` stages right (negative: left); None when it cannot go."""
+    session = app.require_session()
+    stages = session.backlog.board.stages
+    index = stages.index(item.stage) + offset if item.stage in stages else -1
+    if not 0 <= index < len(stages):
+        app.notify(f"{item.id} is in the {'first' if offset < 0 else 'last'} stage.")
+        return None
+    change = operations.move_item(session.backlog, item.id, stages[index], session.actor())
+    return app.commit(change)
+
+
+def delete(app: ModelboardApp, item: Item, deleted: Saved) -> None:
+    """Ask, then delete the item; `u` brings it back."""
+    from modelboard.screens.confirm import ConfirmScreen
+
+    def confirmed(yes: bool | None) -> None:
+        if not yes:
+            return
+        session = app.require_session()
+        try:
+            change = operations.delete_item(session.backlog, item.id, session.actor())
+        except ModelboardError as error:
+            app.notify(error.message, severity="error")
+            return
+        applied = app.commit(change)
+        if applied is not None:
+            app.notify(f"Deleted {item.id}. Press u to undo.")
+            deleted(applied)
+
+    app.push_screen(ConfirmScreen(f"Delete {item.id} “{plain(item.title)}”?"), confirmed)

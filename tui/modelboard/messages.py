@@ -1,0 +1,18 @@
+"""Messages the app sends to its screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class BacklogChanged(Message, bubble=False):
+    """The backlog is not what the screens last drew: a commit, an undo, or a teammate's save.
+
+    `item_id` is the item the change was about (a cursor may follow it); None for a save
+    from elsewhere or a change of settings.
+    """
+
+    item_id: str | None = None

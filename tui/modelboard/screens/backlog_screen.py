@@ -1,0 +1,112 @@
+"""The bases of the screens that show the backlog: they redraw when the backlog changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from textual.screen import Screen
+
+from modelboard import item_actions
+from modelboard.core.change import Change
+from modelboard.core.model import Item
+from modelboard.messages import BacklogChanged
+from modelboard.widgets.filter_bar import FilterBar
+
+if TYPE_CHECKING:
+    from modelboard.app import ModelboardApp
+    from modelboard.core.session import Session
+
+ResultT = TypeVar("ResultT")
+
+
+class BacklogScreen(Screen[ResultT]):
+    """Redraws on BacklogChanged: at once when on top, else as soon as it is shown again."""
+
+    _outdated = False
+
+    @property
+    def modelboard(self) -> ModelboardApp:
+        """The app: its one `commit` and `undo`, and the session."""
+        return cast("ModelboardApp", self.app)
+
+    @property
+    def session(self) -> Session:
+        """The working session on the store this screen shows."""
+        session = self.modelboard.session
+        assert session is not None, "backlog screens open only on a readable store"
+        return session
+
+    def redraw(self, item_id: str | None) -> None:
+        """Draw the backlog again; `item_id` is the item a change was about, if any."""
+        raise NotImplementedError
+
+    def on_backlog_changed(self, message: BacklogChanged) -> None:
+        if self.is_current:
+            self.redraw(message.item_id)
+        else:
+            self._outdated = True
+
+    def on_screen_resume(self) -> None:
+        if self._outdated:
+            self._outdated = False
+            self.redraw(None)
+
+
+class ItemsScreen(BacklogScreen[ResultT]):
+    """A screen of items with a cursor (the board, the ranked list): the same keys act on
+    the item under the cursor, and `/` filters."""
+
+    filter_text = ""
+
+    def focused_item(self) -> Item | None:
+        """The item under the cursor, if any."""
+        raise NotImplementedError
+
+    def stage_for_new_item(self) -> str:
+        """Where `a` adds an item."""
+        return self.session.backlog.board.stages[0]
+
+    def filter_by(self, text: str) -> None:
+        """Show only the items matching `text` (as typed after `/`)."""
+        self.filter_text = text
+        self.redraw(None)
+
+    def action_move(self, offset: int) -> None:
+        item = self.focused_item()
+        if item is not None:
+            item_actions.move(self.modelboard, item, offset)
+
+    def action_add(self) -> None:
+        item_actions.open_editor(self.modelboard, None, self.stage_for_new_item(), _nothing)
+
+    def action_edit(self) -> None:
+        item = self.focused_item()
+        if item is not None:
+            item_actions.open_editor(self.modelboard, item, item.stage, _nothing)
+
+    def action_delete(self) -> None:
+        item = self.focused_item()
+        if item is not None:
+            item_actions.delete(self.modelboard, item, _nothing)
+
+    def action_filter(self) -> None:
+        FilterBar.open_on(self, self.filter_text)
+
+    def on_filter_bar_edited(self, event: FilterBar.Edited) -> None:
+        self.filter_by(event.text.strip())
+
+    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        self.set_focus(None)
+        if event.cleared:
+            self.action_clear_filter()
+
+    def action_clear_filter(self) -> None:
+        for bar in self.query(FilterBar):
+            bar.display = False
+        self.set_focus(None)
+        if self.filter_text:
+            self.filter_by("")
+
+
+def _nothing(_: Change) -> None:
+    """After a save the screens redraw on BacklogChanged: nothing more to do."""
