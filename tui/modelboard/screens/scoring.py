@@ -74,6 +74,10 @@ class ScoringScreen(BacklogScreen[dict[str, float] | None]):
         """The criteria with the weights as set on this screen."""
         return tuple(replace(c, weight=self.weights[c.key]) for c in self.board.criteria)
 
+    def ranking(self) -> list[tuple[Item, float]]:
+        """The open scored items ranked with the weights as set on this screen."""
+        return scored_ranking(self.items, self.criteria())
+
     def show(self) -> None:
         """Draw the weights and the ranking they give."""
         lines = ["   criterion             weight   direction"]
@@ -87,8 +91,7 @@ class ScoringScreen(BacklogScreen[dict[str, float] | None]):
             lines.append(f" {marker} {fit(criterion.label, 20)}  {shown:<11} {direction}")
         self.query_one("#scoring-criteria", Static).update(Content("\n".join(lines)))
         rows = ["", f"Ranking with these weights (top {SHOWN} of {len(self.items)} open items):"]
-        ranked = scored_ranking(self.items, self.criteria())
-        for rank, (item, value) in enumerate(ranked[:SHOWN], start=1):
+        for rank, (item, value) in enumerate(self.ranking()[:SHOWN], start=1):
             was = self.before.get(item.id, rank)
             move = (
                 "  ·"
