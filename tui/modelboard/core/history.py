@@ -37,6 +37,15 @@ class EventKind(enum.StrEnum):
 
 ADDED = frozenset({EventKind.CREATED, EventKind.IMPORTED})
 _KINDS = {kind.value: kind for kind in EventKind}
+# How entries written before `kind` existed begin; anything else was an edit.
+_OLD_WORDS = (
+    ("created in ", EventKind.CREATED),
+    ("imported", EventKind.IMPORTED),
+    ("stage: ", EventKind.MOVED),
+    ("scores: ", EventKind.RESCORED),
+    ("reviewed", EventKind.REVIEWED),
+    ("snoozed until ", EventKind.SNOOZED),
+)
 
 
 @dataclass(frozen=True)
@@ -73,19 +82,7 @@ def kind_of(data: Mapping[str, Any]) -> EventKind:
         return _KINDS[stored]
     change = data.get("change")
     text = change if isinstance(change, str) else ""
-    if text.startswith("created in "):
-        return EventKind.CREATED
-    if text == "imported":
-        return EventKind.IMPORTED
-    if text.startswith("stage: "):
-        return EventKind.MOVED
-    if text.startswith("scores: "):
-        return EventKind.RESCORED
-    if text == "reviewed":
-        return EventKind.REVIEWED
-    if text.startswith("snoozed until "):
-        return EventKind.SNOOZED
-    return EventKind.EDITED
+    return next((kind for start, kind in _OLD_WORDS if text.startswith(start)), EventKind.EDITED)
 
 
 def entry_from_data(data: object) -> HistoryEntry | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from modelboard import item_actions
@@ -50,6 +51,33 @@ class BacklogScreen(Screen[ResultT]):
         if self._outdated:
             self._outdated = False
             self.redraw(None)
+
+
+# The keys of every screen of items, in the order the footer and `?` show them; a tooltip
+# puts a key in the command palette.
+ITEM_KEYS: list[BindingType] = [
+    Binding("H,shift+left", "move(-1)", "Move to previous stage", show=False,
+            tooltip="Move the item one stage left"),
+    Binding("L,shift+right", "move(1)", "Move to next stage", show=False,
+            tooltip="Move the item one stage right"),
+    Binding("a", "add", "Add", id="add", tooltip="Add an item (to the focused column)"),
+    Binding("enter,e", "edit", "Edit", id="edit", tooltip="Edit the item under the cursor"),
+    Binding("d", "delete", "Delete", id="delete", tooltip="Delete the item under the cursor"),
+    Binding("slash", "filter", "Filter", id="filter", key_display="/",
+            tooltip="Filter by title, id, owner or tag (goal:G1 for a goal)"),
+    Binding("escape", "clear_filter", "Clear filter", show=False),
+]  # fmt: skip
+APP_KEYS: list[BindingType] = [
+    Binding("w", "app.scoring", "Weights", id="scoring", show=False,
+            tooltip="The criteria's weights, with the ranking live"),
+    Binding("R", "app.report", "Report", id="report", show=False,
+            tooltip="The digest for stakeholders; w writes it to a file"),
+    Binding("r", "app.review", "Review", id="review", tooltip="Walk the stale items one by one"),
+    Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change"),
+    Binding("question_mark", "help", "Help", id="help", key_display="?",
+            tooltip="Every key of this screen"),
+    Binding("q", "app.quit", "Quit", id="quit"),
+]  # fmt: skip
 
 
 class ItemsScreen(BacklogScreen[ResultT]):

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 from modelboard.core.board_view import BoardView
 from modelboard.core.model import Item
 from modelboard.core.sorting import SortOrder
-from modelboard.screens.backlog_screen import ItemsScreen
+from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.stage_column import StageColumn
 
 MIN_WIDTH = 60
@@ -33,29 +33,11 @@ class BoardScreen(ItemsScreen[None]):
         Binding("down,j", "cursor_down", "Next card", show=False),
         Binding("home,g", "cursor_first", "First card", show=False),
         Binding("end,G", "cursor_last", "Last card", show=False),
-        Binding("H,shift+left", "move(-1)", "Move to previous stage", show=False,
-                tooltip="Move the item one column left"),
-        Binding("L,shift+right", "move(1)", "Move to next stage", show=False,
-                tooltip="Move the item one column right"),
-        Binding("a", "add", "Add", id="add", tooltip="Add an item to the focused column"),
-        Binding("enter,e", "edit", "Edit", id="edit", tooltip="Edit the item under the cursor"),
-        Binding("d", "delete", "Delete", id="delete", tooltip="Delete the item under the cursor"),
-        Binding("slash", "filter", "Filter", id="filter", key_display="/",
-                tooltip="Filter the board by title, id, owner or tag"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
+        *ITEM_KEYS,
         Binding("s", "sort", "Sort", id="sort",
                 tooltip="Cycle the order: priority, stalest first, newest, title"),
         Binding("v", "ranked", "Ranked", id="view", tooltip="All open items by priority"),
-        Binding("w", "app.scoring", "Weights", id="scoring", show=False,
-                tooltip="The criteria's weights, with the ranking live"),
-        Binding("R", "app.report", "Report", id="report", show=False,
-                tooltip="The digest for stakeholders; w writes it to a file"),
-        Binding("r", "app.review", "Review", id="review",
-                tooltip="Walk the stale items one by one"),
-        Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?",
-                tooltip="Every key of the board"),
-        Binding("q", "app.quit", "Quit", id="quit"),
+        *APP_KEYS,
     ]  # fmt: skip
 
     def __init__(self) -> None:

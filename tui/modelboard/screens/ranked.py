@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 from modelboard.core.board_view import matches
 from modelboard.core.model import Item
 from modelboard.core.ranking import by_priority, open_items
-from modelboard.screens.backlog_screen import ItemsScreen
+from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.ranked_list import RankedList
 
 
@@ -26,20 +26,9 @@ class RankedScreen(ItemsScreen[str | None]):
         Binding("down,j", "cursor(1)", "Next item", show=False),
         Binding("home,g", "first", "First item", show=False),
         Binding("end,G", "last", "Last item", show=False),
-        Binding("H,shift+left", "move(-1)", "Move to previous stage", show=False),
-        Binding("L,shift+right", "move(1)", "Move to next stage", show=False),
-        Binding("a", "add", "Add", id="add"),
-        Binding("enter,e", "edit", "Edit", id="edit"),
-        Binding("d", "delete", "Delete", id="delete"),
-        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
-        Binding("escape", "clear_filter", "Clear filter, or back", show=False),
+        *ITEM_KEYS,
         Binding("v", "back", "Board", id="view", tooltip="Back to the board"),
-        Binding("w", "app.scoring", "Weights", id="scoring", show=False),
-        Binding("R", "app.report", "Report", id="report", show=False),
-        Binding("r", "app.review", "Review", id="review"),
-        Binding("u", "app.undo", "Undo", id="undo"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
-        Binding("q", "app.quit", "Quit", id="quit"),
+        *APP_KEYS,
     ]
 
     def __init__(self, filter_text: str = "", item_id: str | None = None) -> None:
@@ -99,7 +88,7 @@ class RankedScreen(ItemsScreen[str | None]):
         self._set_row(len(self.items) - 1)
 
     def action_clear_filter(self) -> None:
-        """Escape clears the filter, or goes back to the board when there is none."""
+        """Escape clears the filter; without one, it goes back to the board."""
         if self.filter_text:
             super().action_clear_filter()
         else:

@@ -33,22 +33,26 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
 
     AUTO_FOCUS = "ScoreField"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,space", "reviewed", "Reviewed", id="reviewed"),
-        Binding("n", "skip", "Skip", id="skip"),
-        Binding("p", "back", "Back", id="back", show=False),
-        Binding("e", "edit", "Edit", id="edit"),
-        Binding("H,shift+left", "move(-1)", "Previous stage", show=False),
-        Binding("L,shift+right", "move(1)", "Next stage", show=False),
-        Binding("z", "snooze", "Snooze", id="snooze"),
-        Binding("d", "delete", "Delete", id="delete", show=False),
-        Binding("u", "app.undo", "Undo", id="undo"),
-        Binding("i", "include", "Incomplete too", id="include", show=False),
+        Binding("enter,space", "reviewed", "Reviewed", id="reviewed",
+                tooltip="Mark the item reviewed and show the next"),
+        Binding("n", "skip", "Skip", id="skip", tooltip="Leave the item as it is for now"),
+        Binding("p", "back", "Back", id="back", show=False, tooltip="The item before"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit the item, then come back"),
+        Binding("H,shift+left", "move(-1)", "Previous stage", show=False,
+                tooltip="Move the item one stage left"),
+        Binding("L,shift+right", "move(1)", "Next stage", show=False,
+                tooltip="Move the item one stage right"),
+        Binding("z", "snooze", "Snooze", id="snooze", tooltip="Not stale for 7 days, or longer"),
+        Binding("d", "delete", "Delete", id="delete", show=False, tooltip="Delete the item"),
+        Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change"),
+        Binding("i", "include", "Incomplete too", id="include", show=False,
+                tooltip="Also walk incomplete and unscored items (again: stale only)"),
         # priority: the scrolling body would otherwise take up/down to scroll
         Binding("up", "app.focus_previous", "Previous criterion", show=False, priority=True),
         Binding("down", "app.focus_next", "Next criterion", show=False, priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q,escape", "leave", "Leave", id="leave"),
-    ]
+        Binding("q,escape", "leave", "Leave", id="leave", tooltip="Leave, with a summary"),
+    ]  # fmt: skip
 
     def __init__(self, include: frozenset[Include] = frozenset()) -> None:
         super().__init__()
