@@ -62,11 +62,29 @@ def test_wrong_usage_exits_2() -> None:
 
 def test_add_prints_the_id_and_stores_every_field(store: Path) -> None:
     new_id = _add(
-        "--stage", "ready", "--score", "value=4", "--score", "feasibility=3",
-        "--score", "effort=2", "--owner", "anna", "--tag", "retention", "--tag", "b2c",
-        "--description", "Predicts churn", "--benefit", "Keeps customers",
-        "--resources", "2 people", "--kind", "revision",
-    )  # fmt: skip
+        "--stage",
+        "ready",
+        "--score",
+        "value=4",
+        "--score",
+        "feasibility=3",
+        "--score",
+        "effort=2",
+        "--owner",
+        "anna",
+        "--tag",
+        "retention",
+        "--tag",
+        "b2c",
+        "--description",
+        "Predicts churn",
+        "--benefit",
+        "Keeps customers",
+        "--resources",
+        "2 people",
+        "--kind",
+        "revision",
+    )
     assert new_id == "M-1"
     item = tomllib.loads(store.read_text())["items"]["M-1"]
     assert item["stage"] == "ready" and item["kind"] == "revision"
@@ -156,9 +174,21 @@ def test_list_json_has_the_contract_fields(store: Path) -> None:
     assert isinstance(listing, list) and [i["id"] for i in listing] == ["M-1", "M-2"]
     first = listing[0]
     for key in (
-        "id", "title", "stage", "kind", "owner", "tags", "scores", "priority", "created",
-        "updated", "reviewed", "stale", "incomplete", "missing",
-    ):  # fmt: skip
+        "id",
+        "title",
+        "stage",
+        "kind",
+        "owner",
+        "tags",
+        "scores",
+        "priority",
+        "created",
+        "updated",
+        "reviewed",
+        "stale",
+        "incomplete",
+        "missing",
+    ):
         assert key in first
     assert first["priority"] == 100.0 and listing[1]["priority"] is None
     assert first["created"] == "2026-11-24T12:00:00Z" and first["reviewed"] is None

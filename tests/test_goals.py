@@ -38,8 +38,9 @@ def test_goals_are_validated_and_listed(goal_store: Path) -> None:
     assert bad.code == 1 and "the board's goals are: G1, G2" in bad.err
     listed = Run("list", "--json").json()
     assert isinstance(listed, list) and listed[0]["goals"] == ["G1"]
-    goal_store.write_text(goal_store.read_text() + '\n[items.M-7]\ntitle = "x"\nstage = "ready"\n'
-                          'goals = ["G7"]\n')  # fmt: skip
+    goal_store.write_text(
+        goal_store.read_text() + '\n[items.M-7]\ntitle = "x"\nstage = "ready"\ngoals = ["G7"]\n'
+    )
     check = Run("check")
     assert check.code == 3 and "M-7.goals: no goal 'G7'" in check.out
 
@@ -47,9 +48,11 @@ def test_goals_are_validated_and_listed(goal_store: Path) -> None:
 def test_the_filter_takes_goals() -> None:
     data = {
         "goals": {"G1": {"title": "a"}},
-        "items": {"M-1": {"title": "Churn", "stage": "ready", "goals": ["G1"]},
-                  "M-2": {"title": "Fraud", "stage": "ready"}},
-    }  # fmt: skip
+        "items": {
+            "M-1": {"title": "Churn", "stage": "ready", "goals": ["G1"]},
+            "M-2": {"title": "Fraud", "stage": "ready"},
+        },
+    }
     backlog = backlog_from_data(data)
     one, two = backlog.items["M-1"], backlog.items["M-2"]
     assert matches(one, "goal:g1") and not matches(two, "goal:G1")

@@ -36,8 +36,12 @@ def test_the_digest_defaults_to_the_review_interval_and_has_json(demo: Path) -> 
     assert Run("report").out == EXPECTED.read_text(encoding="utf-8")  # review_days = 14
     data = json.loads(Run("report", "--format", "json").out)
     assert [e["id"] for e in data["added"]] == ["M-13", "M-23", "M-4", "M-38"]
-    assert data["top"][0] == {"id": "M-6", "title": "Credit limit model recalibration",
-                              "stage": "ready", "priority": 89.3}  # fmt: skip
+    assert data["top"][0] == {
+        "id": "M-6",
+        "title": "Credit limit model recalibration",
+        "stage": "ready",
+        "priority": 89.3,
+    }
     assert data["per_stage"]["proposed"] == 12 and len(data["unscored"]) == 4
 
 
@@ -55,9 +59,16 @@ def test_deletes_and_moves_in_the_period_are_reported(demo: Path) -> None:
 
 
 def test_markdown_escapes_item_text() -> None:
-    data = {"items": {"M-1": {"title": "*bold* [link](x) | pipe", "stage": "proposed",
-                              "created": NOW, "history": [{"at": NOW, "by": "a",
-                              "change": "created in proposed"}]}}}  # fmt: skip
+    data = {
+        "items": {
+            "M-1": {
+                "title": "*bold* [link](x) | pipe",
+                "stage": "proposed",
+                "created": NOW,
+                "history": [{"at": NOW, "by": "a", "change": "created in proposed"}],
+            }
+        }
+    }
     text = markdown(build_report(backlog_from_data(data), [], NOW - dt.timedelta(days=1), NOW))
     assert "- M-1 \\*bold\\* \\[link\\](x) \\| pipe (a, 2026-11-24)" in text
 
@@ -135,8 +146,11 @@ def test_bad_rows_are_named_and_nothing_is_written(demo: Path, tmp_path: Path) -
     before = demo.read_bytes()
     run = Run("import", str(csv_file))
     assert run.code == 1 and "nothing was imported" in run.err
-    for expected in ("row 3: unknown stage 'limbo'", "row 4: score value: 9 is outside 1-5",
-                     "row 5: the title must not be empty"):  # fmt: skip
+    for expected in (
+        "row 3: unknown stage 'limbo'",
+        "row 4: score value: 9 is outside 1-5",
+        "row 5: the title must not be empty",
+    ):
         assert expected in run.err
     assert "row 2" not in run.err
     assert demo.read_bytes() == before

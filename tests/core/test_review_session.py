@@ -51,9 +51,13 @@ def test_dropping_an_item_keeps_the_place() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("", TODAY + dt.timedelta(days=7)), ("3", TODAY + dt.timedelta(days=3)),
-     ("14d", TODAY + dt.timedelta(days=14)), ("2026-12-24", dt.date(2026, 12, 24))],
-)  # fmt: skip
+    [
+        ("", TODAY + dt.timedelta(days=7)),
+        ("3", TODAY + dt.timedelta(days=3)),
+        ("14d", TODAY + dt.timedelta(days=14)),
+        ("2026-12-24", dt.date(2026, 12, 24)),
+    ],
+)
 def test_snooze_dates(text: str, expected: dt.date) -> None:
     assert snooze_date(text, TODAY) == expected
 

@@ -22,13 +22,26 @@ FIXTURE = Path(__file__).parent.parent / "fixtures" / "handwritten.toml"
 
 def test_new_weights_reorder_as_computed_by_hand() -> None:
     data = {
-        "scoring": {"criteria": {"value": {"weight": 3}, "feasibility": {"weight": 2},
-                                 "effort": {"weight": 2, "higher_is_worse": True}}},
-        "items": {"A": {"title": "a", "stage": "proposed",
-                        "scores": {"value": 5, "feasibility": 1, "effort": 3}},
-                  "B": {"title": "b", "stage": "proposed",
-                        "scores": {"value": 1, "feasibility": 5, "effort": 3}}},
-    }  # fmt: skip
+        "scoring": {
+            "criteria": {
+                "value": {"weight": 3},
+                "feasibility": {"weight": 2},
+                "effort": {"weight": 2, "higher_is_worse": True},
+            }
+        },
+        "items": {
+            "A": {
+                "title": "a",
+                "stage": "proposed",
+                "scores": {"value": 5, "feasibility": 1, "effort": 3},
+            },
+            "B": {
+                "title": "b",
+                "stage": "proposed",
+                "scores": {"value": 1, "feasibility": 5, "effort": 3},
+            },
+        },
+    }
     board = backlog_from_data(data).board
     a, b = data["items"]["A"]["scores"], data["items"]["B"]["scores"]  # type: ignore[index]
     # A: (3*100 + 2*0 + 2*50) / 7 = 57.1; B: (3*0 + 2*100 + 2*50) / 7 = 42.9

@@ -40,12 +40,21 @@ def test_a_signal_closes_the_board_cleanly(tmp_path: Path, signum: int) -> None:
     store.write_text(demo_store_text(NOW))
     before = store.read_bytes()
     primary, secondary = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT), "COLUMNS": "80",
-           "LINES": "24"}  # fmt: skip
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "PYTHONPATH": str(ROOT),
+        "COLUMNS": "80",
+        "LINES": "24",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "modelboard", "--file", str(store)],
-        stdin=secondary, stdout=secondary, stderr=secondary, env=env, close_fds=True,
-    )  # fmt: skip
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env=env,
+        close_fds=True,
+    )
     os.close(secondary)
     try:
         started = _read_until(primary, b"Acme model backlog", 20)

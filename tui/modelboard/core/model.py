@@ -160,11 +160,6 @@ def missing_fields(item: Item, board: Board) -> list[str]:
     return missing
 
 
-def is_incomplete(item: Item, board: Board) -> bool:
-    """True when a field the template requires is missing or blank."""
-    return bool(missing_fields(item, board))
-
-
 def unscored_criteria(item: Item, board: Board) -> list[str]:
     """Criteria the item has no score for."""
     return [c.key for c in board.criteria if c.key not in item.scores]

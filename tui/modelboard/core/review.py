@@ -6,11 +6,12 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 
+from modelboard.core.flags import item_flags
 from modelboard.core.history import EventKind, HistoryEntry
-from modelboard.core.model import Backlog, Item, is_incomplete, unscored_criteria
+from modelboard.core.model import Backlog, Item
 from modelboard.core.ranking import by_priority
 from modelboard.core.sorting import LONG_AGO
-from modelboard.core.staleness import is_snoozed, is_stale, last_looked_at
+from modelboard.core.staleness import is_snoozed, last_looked_at
 
 
 class Include(enum.Enum):
@@ -28,12 +29,13 @@ def review_queue(backlog: Backlog, now: dt.datetime, include: Iterable[Include] 
     board = backlog.board
 
     def wanted(item: Item) -> bool:
-        if is_stale(item, board, now):
+        flags = item_flags(item, board, now)
+        if flags.stale:
             return True
         if is_snoozed(item, now) or not board.review_interval(item.stage):
             return False
-        return (Include.INCOMPLETE in include and is_incomplete(item, board)) or (
-            Include.UNSCORED in include and bool(unscored_criteria(item, board))
+        return (Include.INCOMPLETE in include and flags.incomplete) or (
+            Include.UNSCORED in include and bool(flags.unscored)
         )
 
     due = (item for item in backlog.items.values() if wanted(item))

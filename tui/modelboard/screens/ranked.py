@@ -63,8 +63,11 @@ class RankedScreen(ItemsScreen[str | None]):
     def _after_cursor_move(self) -> None:
         item = self.focused_item()
         self.current_id = item.id if item else None
-        parts = [self.session.backlog.board.name, f"{len(self.items)} open items",
-                 "ranked by priority"]  # fmt: skip
+        parts = [
+            self.session.backlog.board.name,
+            f"{len(self.items)} open items",
+            "ranked by priority",
+        ]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))

@@ -17,7 +17,8 @@ from modelboard import item_actions
 from modelboard.core import operations
 from modelboard.core.change import Change
 from modelboard.core.errors import ModelboardError
-from modelboard.core.model import Item, missing_fields, serves_no_goal
+from modelboard.core.flags import item_flags
+from modelboard.core.model import Item
 from modelboard.core.review import Include, Outcome, ReviewWalk, changes_since_review, review_queue
 from modelboard.core.scoring import priority
 from modelboard.core.staleness import days_since_looked_at
@@ -110,11 +111,12 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         scope = "stale, incomplete and unscored" if self.include else "stale"
         self._text("#review-title", f"Review  ·  {number} of {total}  ·  {scope} items")
         self._text("#review-head", f"{item.id}  {plain(item.title)}")
-        facts = [f"stage {item.stage}", f"kind {item.kind or '-'}",
-                 f"owner {plain(item.owner) or '-'}"]  # fmt: skip
+        flags = item_flags(item, board, self._now())
+        facts = [f"stage {item.stage}", f"kind {item.kind or '-'}"]
+        facts.append(f"owner {plain(item.owner) or '-'}")
         if item.tags:
             facts.append("tags " + plain(", ".join(item.tags)))
-        if serves_no_goal(item, board):
+        if flags.no_goal:
             facts.append("serves no goal")
         elif item.goals:
             facts.append("goals " + plain(", ".join(item.goals)))
@@ -129,17 +131,15 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
             field.set_reactive(ScoreField.value, item.scores.get(field.criterion.key))
             field.refresh()
         self._show_priority(item)
-        self._text("#review-text", self._template_text(item))
+        self._text("#review-text", self._template_text(item, flags.missing))
         changes = changes_since_review(item)
         lines = [f"{e.at:%Y-%m-%d}  {plain(e.by)}  {plain(e.change)}" for e in changes[:8]]
         heading = "Since the last review" if item.reviewed else "History"
         self._text("#review-changes", f"{heading}:\n" + ("\n".join(lines) or "  nothing"))
 
-    def _template_text(self, item: Item) -> str:
-        board = self.session.backlog.board
-        missing = missing_fields(item, board)
+    def _template_text(self, item: Item, missing: tuple[str, ...]) -> str:
         parts = []
-        for name in board.template_fields:
+        for name in self.session.backlog.board.template_fields:
             body = "\n".join(plain(line) for line in item.text(name).strip().splitlines())
             label = f"{name.capitalize()}{'  (missing)' if name in missing else ''}"
             parts.append(f"{label}\n{body or '-'}")
