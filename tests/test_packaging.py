@@ -1,0 +1,49 @@
+"""The built wheel holds the `modelboard` package and nothing else at the top level: the name
+`tui` belongs to another distribution on the package index, and sharing it breaks installs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_the_wheel_installs_only_modelboard(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("modelboard-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {name.split("/")[0] for name in names}
+    assert tops == {
+        "modelboard",
+        f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info",
+    }
+    assert "modelboard/data/demo.toml" in names
+    assert "modelboard/styles/board.tcss" in names
+
+
+def test_the_module_runs_as_the_command() -> None:
+    from modelboard import __version__
+
+    result = subprocess.run(
+        [sys.executable, "-m", "modelboard", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"modelboard {__version__}"
