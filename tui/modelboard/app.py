@@ -150,19 +150,43 @@ class ModelboardApp(App[None]):
         self.backlog_changed(None)
 
     def action_undo(self) -> None:
-        """Take back the last change, saved like any change, and say what was undone."""
+        """Take back the last change, merged like any save; a teammate's later change of the
+        same thing opens the conflict dialog."""
         session = self.require_session()
         if not session.can_undo:
             self.notify("Nothing to undo.")
             return
+        self._undo(overrule=False)
+
+    def _undo(self, overrule: bool) -> None:
+        from modelboard.screens.conflict import ConflictScreen
+
+        session = self.require_session()
         try:
-            applied = session.undo()
+            applied = session.undo(overrule)
+        except ConflictError as conflict:
+            self.push_screen(ConflictScreen(conflict, undoing=True), self._resolve_undo)
+            return
         except ModelboardError as error:
             self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
             return
         if applied is not None:
             self.notify(sentence(applied.summary))
             self.backlog_changed(applied)
+
+    def _resolve_undo(self, keep_mine: bool | None) -> None:
+        session = self.require_session()
+        try:
+            session.store.reload()
+        except ModelboardError as error:
+            self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
+            return
+        if keep_mine:
+            self._undo(overrule=True)
+        else:
+            session.forget_last()
+            self.notify("Kept the version on disk; nothing was undone.")
+            self.backlog_changed(None)
 
     def backlog_changed(self, change: Change | None) -> None:
         """Tell every screen that the backlog moved on (and which item, if one)."""

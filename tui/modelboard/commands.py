@@ -172,7 +172,10 @@ def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     item = require_item(store.backlog, args.id)
     store.save(operations.delete_item(store.backlog, args.id, ctx.actor))
-    ctx.say(f"deleted {args.id} ({item.title}); a copy of the file before is in the backups")
+    if store.last_backup is not None:
+        ctx.say(f"deleted {args.id} ({item.title}); the file before is in {store.last_backup}")
+    else:
+        ctx.say(f"deleted {args.id} ({item.title}); warning: no backup of the file could be kept")
     return EXIT_OK
 
 

@@ -14,12 +14,13 @@ import socket
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from modelboard.core.errors import LockTimeoutError, SaveError
 
 LOCK_TIMEOUT_SECONDS = 10.0
+STALE_SECONDS = 60.0  # a lock or temporary file this old belongs to a process that died
 _POLL_SECONDS = 0.02
 
 
@@ -33,17 +34,14 @@ def locked(target: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None
     """Hold the store's sidecar lock; raise LockTimeoutError naming the holder after `timeout`.
 
     The lock file is opened without following links and must be a plain file with one link,
-    so nobody can point it at another file. It is never deleted.
+    so nobody can point it at another file. It is never deleted. It gets the store's mode and
+    group, so every member of a shared group can take it; a lock file that is not writable is
+    locked through a read-only descriptor (`flock` works on either). Where the filesystem has
+    no `flock` (some NFS mounts), an exclusive-create lock file stands in; nothing is ever
+    saved unlocked.
     """
     path = lock_path(target)
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode) & 0o666
-    except FileNotFoundError:
-        mode = 0o644
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
-    except OSError as error:
-        raise SaveError(f"cannot open the lock file {path}: {error.strerror}") from error
+    fd = _open_lock(target, path)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
@@ -55,20 +53,123 @@ def locked(target: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    holder = _read_holder(fd)
-                    raise LockTimeoutError(
-                        f"{target} is being saved by {holder or 'another process'}; "
-                        f"gave up after {timeout:.0f} s, nothing was written"
-                    ) from None
+                    raise _timed_out(target, _read_holder(fd), timeout) from None
                 time.sleep(_POLL_SECONDS)
             except OSError as error:
                 if error.errno in (errno.ENOLCK, errno.EOPNOTSUPP):
-                    break  # no locking here (some NFS mounts): the under-lock check still holds
+                    with _exclusive_file_lock(target, timeout):
+                        yield
+                    return
                 raise SaveError(f"cannot lock {path}: {error.strerror}") from error
         _write_holder(fd)
         yield
     finally:
         os.close(fd)
+
+
+def _open_lock(target: Path, path: Path) -> int:
+    """Open (or create, with the store's mode and group) the sidecar lock file."""
+    flags = os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | flags, 0o600)
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise SaveError(f"cannot create the lock file {path}: {error.strerror}") from error
+    else:
+        _share_like_store(fd, target)
+        return fd
+    for _ in range(20):  # a lock file just created gets the store's mode a moment later
+        for mode in (os.O_RDWR, os.O_RDONLY):
+            try:
+                return os.open(path, mode | flags)
+            except PermissionError:
+                continue
+            except OSError as error:
+                raise SaveError(f"cannot open the lock file {path}: {error.strerror}") from error
+        time.sleep(_POLL_SECONDS)
+    raise SaveError(
+        f"cannot open the lock file {path}: permission denied; it must be readable by everyone "
+        "who saves this store (chmod it like the store)"
+    )
+
+
+def _share_like_store(fd: int, target: Path) -> None:
+    """A new lock file gets the store's permissions (the umask would narrow them)."""
+    with contextlib.suppress(OSError):
+        info = os.stat(target)
+        with contextlib.suppress(PermissionError):
+            os.fchown(fd, -1, info.st_gid)
+        os.fchmod(fd, stat.S_IMODE(info.st_mode) & 0o666)
+
+
+def _timed_out(target: Path, holder: str, timeout: float) -> LockTimeoutError:
+    return LockTimeoutError(
+        f"{target} is being saved by {holder or 'another process'}; "
+        f"gave up after {timeout:.0f} s, nothing was written"
+    )
+
+
+@contextlib.contextmanager
+def _exclusive_file_lock(target: Path, timeout: float) -> Iterator[None]:
+    """A lock where `flock` does not work: a file only one process can create. A holder that
+    died leaves it behind: on this host that is seen from its pid, elsewhere from its age."""
+    path = target.with_name(target.name + ".lock.held")
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            break
+        except FileExistsError:
+            holder = _holder_of(path)
+            if _abandoned(path, holder):
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                continue
+            if time.monotonic() >= deadline:
+                raise _timed_out(target, holder, timeout) from None
+            time.sleep(_POLL_SECONDS)
+        except OSError as error:
+            raise SaveError(
+                f"cannot lock {target}: this filesystem has no locks and {path} cannot be "
+                f"created ({error.strerror}); nothing was written"
+            ) from error
+    try:
+        _share_like_store(fd, target)
+        _write_holder(fd)
+        os.close(fd)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def _holder_of(path: Path) -> str:
+    with contextlib.suppress(OSError), open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read(200).strip()
+    return ""
+
+
+def _abandoned(path: Path, holder: str) -> bool:
+    """True for a fallback lock whose holder is gone: a dead pid here, or older than a minute."""
+    try:
+        age = time.time() - os.lstat(path).st_mtime
+    except OSError:
+        return False
+    host, _, pid = holder.partition("@")[2].partition(" pid ")
+    if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+        return True
+    return age > STALE_SECONDS
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_holder(fd: int) -> None:
@@ -84,19 +185,30 @@ def _read_holder(fd: int) -> str:
     return ""
 
 
-def write_atomically(target: Path, data: bytes) -> None:
+class ChangedMeanwhile(Exception):
+    """The file changed between reading it and replacing it; nothing was written."""
+
+
+def write_atomically(
+    target: Path, data: bytes, unchanged: Callable[[], bool] = lambda: True
+) -> None:
     """Replace `target` with `data` so that readers see the old file or the new one, whole.
 
     `target` must already be the resolved path (not a symlink). The new file keeps the old
-    one's mode and group; the directory is synced so the rename survives a crash.
+    one's mode and group; the directory is synced so the rename survives a crash. Just before
+    the rename, `unchanged()` must still hold (an editor or git takes no lock of ours), else
+    ChangedMeanwhile is raised and the file is left as the other writer left it.
     """
     directory = target.parent
+    remove_leftovers(target)
     try:
         info: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
         info = None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp_name = tempfile.mkstemp(
+            dir=directory, prefix=f"{_tmp_prefix(target)}{os.getpid()}.", suffix=".tmp"
+        )
     except OSError as error:
         raise SaveError(
             f"cannot write in {directory}: {error.strerror}; {target} is unchanged"
@@ -116,6 +228,8 @@ def write_atomically(target: Path, data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        if not unchanged():
+            raise ChangedMeanwhile(str(target))
         os.replace(tmp_name, target)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -128,6 +242,26 @@ def write_atomically(target: Path, data: bytes) -> None:
             os.unlink(tmp_name)
         raise
     _sync_directory(directory)
+
+
+def _tmp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove temporary files that killed saves left next to the store: ours whose process
+    is gone, and any older than a minute (a save never takes that long)."""
+    prefix = _tmp_prefix(target)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+                continue
+            pid = entry.name[len(prefix) :].partition(".")[0]
+            with contextlib.suppress(OSError):
+                age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+                dead = pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid))
+                if (dead and age > 5) or age > STALE_SECONDS:
+                    os.unlink(entry.path)
 
 
 def _sync_directory(directory: Path) -> None:

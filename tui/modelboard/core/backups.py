@@ -24,10 +24,11 @@ def keep_backup(target: Path, data: bytes) -> Path | None:
     A backup that cannot be written never stops a save: it returns None.
     """
     try:
-        directory = private_directory(backup_directory(target))
-        # Wall-clock nanoseconds, so names sort oldest first even within one second.
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-        name = f"{stamp}.{time.time_ns() % 10**9:09d}Z-{os.getpid()}.toml"
+        directory = private_directory(backup_directory(target), below=state_directory())
+        # One clock read for seconds and nanoseconds, so names sort oldest first.
+        ns = time.time_ns()
+        stamp = dt.datetime.fromtimestamp(ns // 10**9, dt.UTC).strftime("%Y%m%dT%H%M%S")
+        name = f"{stamp}.{ns % 10**9:09d}Z-{os.getpid()}.toml"
         path = directory / name
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as handle:

@@ -136,12 +136,17 @@ def cache_directory() -> Path:
     )
 
 
-def private_directory(path: Path) -> Path:
-    """Create `path` (and parents) readable by this user only, and check it is ours."""
+def private_directory(path: Path, below: Path | None = None) -> Path:
+    """Create `path` (and parents) readable by this user only, and check it is ours: `path`
+    itself, and every folder between `below` and it (none of them a link to elsewhere)."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = path.lstat()
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise PermissionError(f"{path} is not a directory of yours")
-    if stat.S_IMODE(info.st_mode) & 0o077:
+    folders = [path]
+    if below is not None and below in path.parents:
+        folders += [p for p in path.parents if below == p or below in p.parents]
+    for folder in folders:
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            raise PermissionError(f"{folder} is not a directory of yours")
+    if stat.S_IMODE(folders[0].lstat().st_mode) & 0o077:
         os.chmod(path, 0o700)
     return path

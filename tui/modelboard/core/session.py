@@ -7,8 +7,9 @@ committing and undoing is tested without a terminal.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from modelboard.core.actor import Actor, login_name
 from modelboard.core.change import Change
@@ -22,10 +23,12 @@ UNDO_DEPTH = 100
 
 @dataclass(frozen=True)
 class Committed:
-    """A change as saved, and the backlog just before it (what undo restores)."""
+    """A change as saved, the backlog just before it (what undo restores), and the tables of
+    its items just after it (what undo merges against: a teammate's later change is theirs)."""
 
     change: Change
     before: Backlog
+    after: dict[str, Mapping[str, Any]]
 
 
 class Session:
@@ -61,22 +64,40 @@ class Session:
         bases = {base.id: base.data} if base is not None else None
         applied = self.store.save(change, bases)
         if applied.steps:
-            self._undo.append(Committed(applied, before))
+            self._wrote(applied)
+            self._undo.append(Committed(applied, before, self.store.item_tables(applied.item_ids)))
             del self._undo[:-UNDO_DEPTH]
         return applied
 
-    def undo(self) -> Change | None:
+    def _wrote(self, applied: Change) -> None:
+        """Our own later saves move the base of earlier undos on (a teammate's do not)."""
+        tables = self.store.item_tables(applied.item_ids)
+        for committed in self._undo:
+            for item_id in committed.after.keys() & tables.keys():
+                committed.after[item_id] = tables[item_id]
+
+    def undo(self, overrule: bool = False) -> Change | None:
         """Take back the last change, saved like any change; None when there is none.
 
-        If the undo cannot be saved (a conflict, a full disk), it stays on the stack.
+        The reverse is merged with what is on disk as it would be for any save, taking the
+        state right after the change as its base: a teammate's later change of the same field
+        is a ConflictError, and an item added here and edited by a teammate since is not
+        deleted without asking. With `overrule` (the person chose to), the reverse is merged
+        against the file as it is now, and wins. If the undo cannot be saved, it stays.
         """
         if not self._undo:
             return None
         last = self._undo[-1]
         change = inverse(last.change, last.before, self.store.backlog, self.actor())
-        applied = self.store.save(change)
+        applied = self.store.save(change, None if overrule else last.after)
         self._undo.pop()
+        self._wrote(applied)
         return applied
+
+    def forget_last(self) -> None:
+        """Drop the change undo would take back next (the person kept a teammate's version)."""
+        if self._undo:
+            self._undo.pop()
 
     def changed_on_disk(self) -> bool:
         """True when someone else saved the store since it was read or saved here."""

@@ -14,8 +14,9 @@ import re
 import stat
 import time
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from modelboard.core.model import (
 )
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+SAVE_ATTEMPTS = 5  # merges in a row, while someone else keeps writing the file
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ class Store:
         self._backlog = backlog_from_data({})
         self._generation = 0  # counts states; a snapshot read before a save is stale
         self._remembered: bytes | None = None  # the bytes whose parse the cache holds
+        self.last_backup: Path | None = None
+        """The copy of the file as it was before the last save, if one could be kept."""
 
     @classmethod
     def open(cls, path: Path, cached: bool = False) -> Store:
@@ -154,6 +158,11 @@ class Store:
 
         remember(self.target, self._raw, self._data)
         self._remembered = self._raw
+
+    def item_tables(self, item_ids: Iterable[str]) -> dict[str, Mapping[str, Any]]:
+        """The items' tables as last read or saved (absent ones left out)."""
+        items = self._data.get("items", {})
+        return {item_id: items[item_id] for item_id in item_ids if item_id in items}
 
     @property
     def backlog(self) -> Backlog:
@@ -215,38 +224,51 @@ class Store:
         """Commit a change to the file; return it as applied (new items carry their ids).
 
         `base` gives, for some items, the table the change was made against when that is older
-        than what this store holds (an editor open while a teammate's save came in), so that
-        their save counts as theirs in the merge. Raises ConflictError or SaveError with the
-        file untouched, and StoreUnreadableError when someone else left a file that does not
-        parse.
+        than what this store holds (an editor open while a teammate's save came in, or the
+        state right after a change that is being undone), so that their save counts as theirs
+        in the merge. Raises ConflictError or SaveError with the file untouched, and
+        StoreUnreadableError when someone else left a file that does not parse.
         """
         # The save path's modules load here, so that listings start fast.
-        from modelboard.core.atomic import locked, write_atomically
+        from modelboard.core.atomic import ChangedMeanwhile, locked, write_atomically
         from modelboard.core.backups import keep_backup
         from modelboard.core.merge import rebase
         from modelboard.core.splice import spliced
 
         if not change.steps:
             return change
+        self._refuse_if_read_only()
         with locked(self.target):
-            raw, _ = self._read()
-            same = raw == self._raw
-            theirs = self._data if same else parse_store(raw, self.path)
-            applied = rebase(
-                change,
-                {**self._data.get("items", {}), **(base or {})},
-                theirs.get("items", {}),
-                deleted_ids(theirs),
-                theirs,
-            )
-            text = raw.decode("utf-8")
-            new_text = spliced(text, theirs, applied) if applied.steps else text
-            new_data = _copied(theirs)
-            apply_to_data(new_data, applied)
-            new_raw = new_text.encode("utf-8")
-            if new_raw != raw:
-                keep_backup(self.target, raw)
-                write_atomically(self.target, new_raw)
+            for _ in range(SAVE_ATTEMPTS):
+                raw, info = self._read()
+                same = raw == self._raw
+                theirs = self._data if same else parse_store(raw, self.path)
+                applied = rebase(
+                    change,
+                    {**self._data.get("items", {}), **(base or {})},
+                    theirs.get("items", {}),
+                    deleted_ids(theirs),
+                    theirs,
+                )
+                text, newline = _text_of(raw)
+                new_text = spliced(text, theirs, applied) if applied.steps else text
+                new_data = _copied(theirs)
+                apply_to_data(new_data, applied)
+                new_raw = new_text.replace("\n", newline).encode("utf-8")
+                self.last_backup = None
+                if new_raw == raw:
+                    break
+                self.last_backup = keep_backup(self.target, raw)
+                try:
+                    write_atomically(self.target, new_raw, partial(self._still, raw, info))
+                except ChangedMeanwhile:
+                    continue  # an editor or git wrote it just now: merge with that instead
+                break
+            else:
+                raise SaveError(
+                    f"{self.path} kept changing while this change was being saved; "
+                    "nothing was written, try again"
+                )
             self._signature = Signature.of(os.stat(self.target))
         self._raw = new_raw
         self._data = new_data
@@ -256,6 +278,32 @@ class Store:
         else:
             self._backlog = backlog_from_data(new_data)
         return applied
+
+    @property
+    def read_only(self) -> bool:
+        """True when the file exists and this user may not write it (a rename would need
+        only the folder, so without this check a read-only store would be rewritten)."""
+        return self.target.exists() and not os.access(self.target, os.W_OK)
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise SaveError(
+                f"read-only: you may not write {self.path}; nothing was changed "
+                "(ask its owner for write access, for example through its group)"
+            )
+
+    def _still(self, raw: bytes, info: os.stat_result) -> bool:
+        """True when the file on disk is still the one read (by `stat`, then by its bytes)."""
+        try:
+            now = os.stat(self.target)
+        except OSError:
+            return False
+        if Signature.of(now) == Signature.of(info):
+            return True
+        try:
+            return self._read()[0] == raw
+        except StoreUnreadableError:
+            return False
 
     def _read(self) -> tuple[bytes, os.stat_result]:
         for attempt in range(3):
@@ -276,6 +324,14 @@ class Store:
                     continue
                 raise StoreUnreadableError(f"cannot read {self.path}: {error.strerror}") from None
         raise SaveError(f"cannot read {self.path}")  # pragma: no cover - loop always returns
+
+
+def _text_of(raw: bytes) -> tuple[str, str]:
+    """The file's text with `\n` line ends, and the line end it uses (kept when saving)."""
+    text = raw.decode("utf-8")
+    if "\r\n" in text and "\n" not in text.replace("\r\n", ""):
+        return text.replace("\r\n", "\n"), "\r\n"
+    return text, "\n"
 
 
 def _copied(data: dict[str, Any]) -> dict[str, Any]:

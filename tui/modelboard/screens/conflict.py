@@ -23,24 +23,24 @@ class ConflictScreen(ModalScreen[bool]):
         Binding("m", "keep_mine", "Keep mine"),
     ]
 
-    def __init__(self, conflict: ConflictError) -> None:
+    def __init__(self, conflict: ConflictError, undoing: bool = False) -> None:
         super().__init__()
         self.conflict = conflict
+        self.undoing = undoing
 
     def compose(self) -> ComposeResult:
         lines = []
         for c in self.conflict.conflicts:
             lines.append(f"{c.item_id} {c.field}")
-            lines += [f"  on disk: {_shown(c.theirs)}", f"  yours:   {_shown(c.mine)}"]
+            yours = "undone:  " if self.undoing else "yours:   "
+            lines += [f"  on disk: {_shown(c.theirs)}", f"  {yours}{_shown(c.mine)}"]
         with Vertical(classes="dialog conflict"):
             yield Static("Someone else changed the same thing", classes="dialog-title")
-            yield Static(
-                "The file was saved by someone else since you opened it. Nothing of yours "
-                "was written.",
-                markup=False,
-            )
+            what = "Your undo was not" if self.undoing else "Nothing of yours was"
+            yield Static(f"The file was saved by someone else since. {what} written.", markup=False)
             yield Static("\n".join(lines), markup=False, classes="dialog-text")
-            yield Static("t  keep theirs      m  keep mine", markup=False, classes="dialog-keys")
+            mine = "undo anyway" if self.undoing else "keep mine"
+            yield Static(f"t  keep theirs      m  {mine}", markup=False, classes="dialog-keys")
 
     def action_keep_theirs(self) -> None:
         self.dismiss(False)
