@@ -161,3 +161,16 @@ def test_a_file_that_is_not_json_is_refused(demo: Path, tmp_path: Path) -> None:
     broken.write_text('{"items": [')
     run = Run("import", str(broken))
     assert run.code == 1 and "not JSON" in run.err
+
+
+def test_an_item_created_and_imported_in_one_period_is_added_once(
+    demo: Path, tmp_path: Path
+) -> None:
+    assert Run("add", "Brand new").code == 0  # M-41, created now
+    exported = tmp_path / "export.json"
+    exported.write_text(Run("export").out)
+    fresh = tmp_path / "fresh.toml"
+    fresh.write_text(demo.read_text().split("\n[items.")[0])
+    assert Run("--file", str(fresh), "import", str(exported)).code == 0
+    report = json.loads(Run("--file", str(fresh), "report", "--format", "json").out)
+    assert [e["id"] for e in report["added"]].count("M-41") == 1

@@ -88,3 +88,13 @@ def test_changes_since_the_last_review() -> None:
     backlog = backlog_from_data({"items": {"M-1": item}})
     changes = [e.change for e in changes_since_review(backlog.items["M-1"])]
     assert changes == ["owner: a -> c", "stage: proposed -> ready"]
+
+
+def test_restoring_an_item_that_came_back_never_lists_it_twice() -> None:
+    walk = ReviewWalk(["M-1", "M-2", "M-3"])
+    walk.drop("M-2")
+    walk.requeue(["M-1", "M-2", "M-3"])
+    walk.restore("M-2")
+    assert walk.item_ids == ("M-1", "M-2", "M-3")
+    walk.restore("M-9")  # never in this walk
+    assert walk.item_ids == ("M-1", "M-2", "M-3")

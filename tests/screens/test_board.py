@@ -5,7 +5,6 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input
 
 from modelboard.app import ModelboardApp
@@ -40,13 +39,6 @@ stage = "ready"
 owner = "carl"
 created = 2026-09-01T09:00:00Z
 """
-
-
-@pytest.fixture
-def board_file(tmp_path: Path) -> Path:
-    path = tmp_path / "backlog.toml"
-    path.write_text(DEFAULT_STORE + ITEMS, encoding="utf-8")
-    return path
 
 
 def make_app(path: Path) -> ModelboardApp:
@@ -313,3 +305,16 @@ async def test_a_filter_takes_the_cursor_to_what_it_found(board_file: Path) -> N
         assert (board(app).column, board(app).current_id) == (1, "M-3")
         await pilot.press("e", "escape")  # the editor opens on it
         assert board(app).current_id == "M-3"
+
+
+async def test_escape_in_the_ranked_lists_filter_field_stays_on_the_list(board_file: Path) -> None:
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", "slash", "escape")
+        assert isinstance(app.screen, RankedScreen)
+        await pilot.press("slash", *"fraud", "enter")
+        assert [i.id for i in app.screen.items] == ["M-2"]
+        await pilot.press("escape")  # on the list: clears the filter
+        assert isinstance(app.screen, RankedScreen) and len(app.screen.items) == 3
+        await pilot.press("escape")  # no filter left: back to the board
+        assert isinstance(app.screen, BoardScreen)

@@ -11,6 +11,7 @@ from modelboard.app import ModelboardApp
 from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.confirm import ConfirmScreen
+from modelboard.screens.conflict import ConflictScreen
 from modelboard.screens.scoring import ScoringScreen
 from tests.conftest import NOW
 from tests.screens.test_board import ITEMS, board
@@ -70,4 +71,34 @@ async def test_all_weights_zero_is_refused(scoring_file: Path) -> None:
     app = ModelboardApp(scoring_file, clock=lambda: NOW, poll_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("w", "0", "down", "0", "down", "0", "ctrl+s")
+        assert isinstance(app.screen, ScoringScreen)
+
+
+async def test_a_teammates_change_of_the_same_weight_is_a_conflict(scoring_file: Path) -> None:
+    app = ModelboardApp(scoring_file, clock=lambda: NOW, poll_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w", "4")  # value: 3 -> 4 here
+        text = scoring_file.read_text().replace("weight = 3", "weight = 5", 1)
+        scoring_file.write_text(text)  # value: 3 -> 5 by a teammate
+        app.check_disk()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, ConflictScreen)
+        assert weights(scoring_file)["value"] == 5
+        await pilot.press("m")  # keep mine
+        assert weights(scoring_file)["value"] == 4
+
+
+async def test_a_criterion_removed_meanwhile_leaves_the_screen_working(scoring_file: Path) -> None:
+    app = ModelboardApp(scoring_file, clock=lambda: NOW, poll_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("w", "down", "down")  # on effort, the last criterion
+        text = scoring_file.read_text()
+        start = text.index("[scoring.criteria.effort]")
+        scoring_file.write_text(text[:start] + text[text.index("[template]") :])
+        app.check_disk()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("right", "up")
         assert isinstance(app.screen, ScoringScreen)

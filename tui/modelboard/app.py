@@ -18,13 +18,16 @@ from textual.screen import Screen
 
 from modelboard.core.change import Change
 from modelboard.core.errors import ConflictError, ModelboardError, StoreUnreadableError
+from modelboard.core.merge import overruling
 from modelboard.core.model import Item
 from modelboard.core.review import Include, review_queue
 from modelboard.core.session import Session
 from modelboard.core.store import Snapshot, Store
 from modelboard.core.times import utc_now
 from modelboard.external_editor import Launcher
+from modelboard.item_actions import Saved, nothing_more
 from modelboard.messages import BacklogChanged
+from modelboard.screens.backlog_screen import ItemsScreen
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.store_error import StoreErrorScreen
 
@@ -115,39 +118,44 @@ class ModelboardApp(App[None]):
 
     # ---- the one way the backlog changes ---------------------------------------------------
 
-    def commit(self, change: Change, base: Item | None = None) -> Change | None:
-        """Save a change and tell every screen; None when nothing was saved.
+    def commit(self, change: Change, base: Item | None = None, then: Saved = nothing_more) -> None:
+        """Save a change, tell every screen, then call `then` with the change as saved.
 
         `base` is the item as the person saw it when they began (an editor opened before a
-        teammate's save). A conflict opens the dialog that resolves it; any other failure
-        is said in a notice, with the file untouched.
+        teammate's save). A conflict opens the dialog that resolves it (`then` runs once the
+        person kept their version); any other failure is said in a notice, the file untouched.
         """
         if not change.steps:
-            return None
+            return
         try:
             applied = self.require_session().commit(change, base)
         except ConflictError as conflict:
             from modelboard.screens.conflict import ConflictScreen
 
-            self.push_screen(ConflictScreen(conflict), partial(self._resolve, change))
-            return None
+            self.push_screen(ConflictScreen(conflict), partial(self._resolve, change, then))
+            return
         except ModelboardError as error:
             self.notify(error.message, title="Not saved", severity="error", timeout=8)
-            return None
+            return
         self.backlog_changed(applied)
-        return applied
+        then(applied)
 
-    def _resolve(self, change: Change, keep_mine: bool | None) -> None:
+    def _resolve(self, change: Change, then: Saved, keep_mine: bool | None) -> None:
         session = self.require_session()
         try:
             session.store.reload()
-            if keep_mine:
-                session.commit(change)
+            if not keep_mine:
+                self.notify("Kept the version on disk.")
+                self.backlog_changed(None)
+                return
+            applied = session.commit(overruling(change, session.store.data))
         except ModelboardError as error:
             self.notify(error.message, title="Not saved", severity="error", timeout=8)
-        else:
-            self.notify("Saved your version." if keep_mine else "Kept the version on disk.")
-        self.backlog_changed(None)
+            self.backlog_changed(None)
+            return
+        self.notify("Saved your version.")
+        self.backlog_changed(applied)
+        then(applied)
 
     def action_undo(self) -> None:
         """Take back the last change, merged like any save; a teammate's later change of the
@@ -252,19 +260,18 @@ class ModelboardApp(App[None]):
     def action_scoring(self) -> None:
         """The scoring screen; saved weights re-rank every view at once."""
         from modelboard.core.operations import set_weights
-        from modelboard.screens.scoring import ScoringScreen
+        from modelboard.screens.scoring import ChosenWeights, ScoringScreen
 
-        def done(weights: dict[str, float] | None) -> None:
-            if not weights:
+        def done(chosen: ChosenWeights | None) -> None:
+            if chosen is None:
                 return
             session = self.require_session()
             try:
-                change = set_weights(session.backlog, weights)
+                change = set_weights(session.backlog, chosen.weights, chosen.previous)
             except ModelboardError as error:
                 self.notify(error.message, severity="error")
                 return
-            if self.commit(change) is not None:
-                self.notify(sentence(change.summary) + ". u undoes.")
+            self.commit(change, then=lambda c: self.notify(sentence(c.summary) + ". u undoes."))
 
         self.push_screen(ScoringScreen(), done)
 
@@ -298,7 +305,7 @@ class ModelboardApp(App[None]):
                     f"{binding.tooltip} ({binding.key_display or binding.key.split(',')[0]})",
                     partial(screen.run_action, binding.action),
                 )
-        if isinstance(screen, BoardScreen) and self.session is not None:
+        if isinstance(screen, ItemsScreen) and self.session is not None:
             for goal in self.session.backlog.board.goals:
                 yield SystemCommand(
                     f"Filter by goal: {goal.title}",

@@ -31,7 +31,7 @@ from modelboard.core.export import (
     to_json,
 )
 from modelboard.core.locations import Location, resolve
-from modelboard.core.model import Board, Item, require_item
+from modelboard.core.model import TEXT_FIELDS, Board, Item, require_item
 from modelboard.core.review import Include, review_queue
 from modelboard.core.sorting import SortOrder, sorted_items
 from modelboard.core.staleness import is_stale
@@ -321,7 +321,7 @@ def _print_items(ctx: Context, items: list[Item], board: Board, as_json: bool, e
 
 def _field_values(args: argparse.Namespace, store: Store) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    for name in ("stage", "owner", "kind", "description", "benefit", "resources"):
+    for name in ("stage", "owner", "kind", *TEXT_FIELDS):
         value = getattr(args, name, None)
         if value is not None:
             values[name] = sys.stdin.read() if value == "-" else value

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 Saved = Callable[[Change], None]
 
 
-def open_editor(app: ModelboardApp, item: Item | None, stage: str, saved: Saved) -> None:
+def nothing_more(_: Change) -> None:
+    """After a save every screen redraws on BacklogChanged: often nothing more to do."""
+
+
+def open_editor(
+    app: ModelboardApp, item: Item | None, stage: str, saved: Saved = nothing_more
+) -> None:
     """Edit `item` (or add one in `stage`); once saved, say what it still lacks."""
     from modelboard.screens.editor import EditorScreen
 
@@ -38,10 +44,12 @@ def open_editor(app: ModelboardApp, item: Item | None, stage: str, saved: Saved)
         except ModelboardError as error:
             app.notify(error.message, title="Not saved", severity="error", timeout=8)
             return
-        applied = app.commit(change, base=result.base)
-        if applied is not None:
+
+        def said(applied: Change) -> None:
             _say_what_is_missing(app, applied.item_ids[0] if applied.item_ids else None)
             saved(applied)
+
+        app.commit(change, base=result.base, then=said)
 
     board = app.require_session().backlog.board
     app.push_screen(EditorScreen(board, item, stage, app.edit_externally), done)
@@ -60,19 +68,23 @@ def _say_what_is_missing(app: ModelboardApp, item_id: str | None) -> None:
         app.notify(f"Saved {item.id}.")
 
 
-def move(app: ModelboardApp, item: Item, offset: int) -> Change | None:
-    """Move the item `offset` stages right (negative: left); None when it cannot go."""
+def move(app: ModelboardApp, item: Item, offset: int, moved: Saved = nothing_more) -> None:
+    """Move the item `offset` stages right (negative: left), if there is a stage there."""
     session = app.require_session()
     stages = session.backlog.board.stages
     index = stages.index(item.stage) + offset if item.stage in stages else -1
     if not 0 <= index < len(stages):
         app.notify(f"{item.id} is in the {'first' if offset < 0 else 'last'} stage.")
-        return None
-    change = operations.move_item(session.backlog, item.id, stages[index], session.actor())
-    return app.commit(change)
+        return
+    try:
+        change = operations.move_item(session.backlog, item.id, stages[index], session.actor())
+    except ModelboardError as error:
+        app.notify(error.message, severity="error")
+        return
+    app.commit(change, then=moved)
 
 
-def delete(app: ModelboardApp, item: Item, deleted: Saved) -> None:
+def delete(app: ModelboardApp, item: Item, deleted: Saved = nothing_more) -> None:
     """Ask, then delete the item; `u` brings it back."""
     from modelboard.screens.confirm import ConfirmScreen
 
@@ -85,9 +97,11 @@ def delete(app: ModelboardApp, item: Item, deleted: Saved) -> None:
         except ModelboardError as error:
             app.notify(error.message, severity="error")
             return
-        applied = app.commit(change)
-        if applied is not None:
+
+        def said(applied: Change) -> None:
             app.notify(f"Deleted {item.id}. Press u to undo.")
             deleted(applied)
+
+        app.commit(change, then=said)
 
     app.push_screen(ConfirmScreen(f"Delete {item.id} “{plain(item.title)}”?"), confirmed)

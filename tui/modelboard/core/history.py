@@ -37,13 +37,12 @@ class EventKind(enum.StrEnum):
 
 ADDED = frozenset({EventKind.CREATED, EventKind.IMPORTED})
 _KINDS = {kind.value: kind for kind in EventKind}
-# How entries written before `kind` existed begin; anything else was an edit.
-_OLD_WORDS = (
+# The words of entries written before `kind` existed; anything else was an edit.
+_OLD_WHOLE = {"imported": EventKind.IMPORTED, "reviewed": EventKind.REVIEWED}
+_OLD_STARTS = (
     ("created in ", EventKind.CREATED),
-    ("imported", EventKind.IMPORTED),
     ("stage: ", EventKind.MOVED),
     ("scores: ", EventKind.RESCORED),
-    ("reviewed", EventKind.REVIEWED),
     ("snoozed until ", EventKind.SNOOZED),
 )
 
@@ -82,7 +81,9 @@ def kind_of(data: Mapping[str, Any]) -> EventKind:
         return _KINDS[stored]
     change = data.get("change")
     text = change if isinstance(change, str) else ""
-    return next((kind for start, kind in _OLD_WORDS if text.startswith(start)), EventKind.EDITED)
+    if text in _OLD_WHOLE:
+        return _OLD_WHOLE[text]
+    return next((kind for start, kind in _OLD_STARTS if text.startswith(start)), EventKind.EDITED)
 
 
 def entry_from_data(data: object) -> HistoryEntry | None:

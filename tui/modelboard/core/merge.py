@@ -73,6 +73,19 @@ def rebase(
     return Change(tuple(steps), change.summary)
 
 
+def overruling(change: Change, their_data: Mapping[str, Any]) -> Change:
+    """The change as the person chose to keep it over a teammate's: settings it edits count
+    as changed from what is on disk now, so they win. (Item edits win by being rebased on
+    the file as it is now.)"""
+    steps: list[Step] = []
+    for step in change.steps:
+        if isinstance(step, SettingEdit):
+            current = table_at(their_data, step.path)
+            step = SettingEdit(step.path, step.values, {k: current.get(k) for k in step.values})
+        steps.append(step)
+    return Change(tuple(steps), change.summary)
+
+
 def _rebased_setting(
     edit: SettingEdit, their_data: Mapping[str, Any], conflicts: list[Conflict]
 ) -> SettingEdit | None:

@@ -15,7 +15,7 @@ from typing import Any
 from modelboard.core.errors import OperationError
 from modelboard.core.history import HistoryEntry, entry_from_data
 from modelboard.core.ids import known_ids
-from modelboard.core.times import as_utc
+from modelboard.core.times import as_utc, midnight
 
 FORMAT_VERSION = 1
 DEFAULT_STAGES = ("proposed", "ready", "building", "deployed", "retired")
@@ -368,7 +368,7 @@ def _moment(
     if isinstance(value, dt.datetime):
         return as_utc(value)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+        return midnight(value)
     problems.append(f"{item_id}.{name}: must be a date-time")
     return None
 

@@ -192,8 +192,14 @@ def mark_reviewed(backlog: Backlog, item_id: str, actor: Actor) -> Change:
     return Change((step,), f"marked {item_id} reviewed")
 
 
-def set_weights(backlog: Backlog, weights: Mapping[str, float]) -> Change:
-    """New weights for the board's criteria (0 takes a criterion out of the priority)."""
+def set_weights(
+    backlog: Backlog, weights: Mapping[str, float], previous: Mapping[str, float] | None = None
+) -> Change:
+    """New weights for the board's criteria (0 takes a criterion out of the priority).
+
+    `previous` are the weights the person started from, if the board has moved on since
+    (a teammate's change of the same weight is then a conflict, not overwritten).
+    """
     steps: list[SettingEdit] = []
     described = []
     for key, weight in weights.items():
@@ -202,15 +208,17 @@ def set_weights(backlog: Backlog, weights: Mapping[str, float]) -> Change:
             raise OperationError(f"unknown criterion {key!r}")
         if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
             raise OperationError(f"weight {key}: must be a number, 0 or more")
-        if weight == criterion.weight:
+        started = float((previous or {}).get(key, criterion.weight))
+        if weight == started:
             continue
-        value: float | int = int(weight) if float(weight).is_integer() else weight
-        old: float | int = (
-            int(criterion.weight) if criterion.weight.is_integer() else criterion.weight
-        )
+        value, old = _whole_if_whole(weight), _whole_if_whole(started)
         steps.append(SettingEdit(("scoring", "criteria", key), {"weight": value}, {"weight": old}))
         described.append(f"{key} {old} -> {value}")
     return Change(tuple(steps), "weights: " + ", ".join(described))
+
+
+def _whole_if_whole(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else number
 
 
 def snooze_item(backlog: Backlog, item_id: str, until: dt.date, actor: Actor) -> Change:

@@ -1,7 +1,8 @@
 """The one ranking order: highest priority first, unscored last, ties by id number.
 
 Every view that ranks (the ranked list, the scoring screen, the report, `list`, the review
-queue) sorts with these functions, so they agree on every tie.
+queue) sorts with these functions, so they agree on every tie (the review queue puts the
+stalest first among equal priorities, before the id number).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from modelboard.core.history import ADDED, EventKind, deletion_from_data
 from modelboard.core.ids import id_order
 from modelboard.core.model import Backlog, Item
 from modelboard.core.ranking import open_items, scored_ranking
-from modelboard.core.times import day, iso
+from modelboard.core.times import day, iso, midnight
 
 TOP = 10
 _DAYS = re.compile(r"(\d+)\s*d\Z")
@@ -30,12 +30,11 @@ def period_start(text: str, now: dt.datetime) -> dt.datetime:
     if days:
         return now - dt.timedelta(days=int(days.group(1)))
     try:
-        day = dt.date.fromisoformat(text)
+        return midnight(dt.date.fromisoformat(text))
     except ValueError:
         raise UsageError(
             f"--since takes a number of days like 14d, or a date (got {text!r})"
         ) from None
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,11 @@ def build_report(
     for item in backlog.items.values():
         for entry in item.history:
             section = sections.get(entry.kind)
-            if section is not None and since <= entry.at <= now:
-                section.append(Event(entry.at, item.id, item.title, entry.by, entry.detail))
+            if section is None or not since <= entry.at <= now:
+                continue
+            if entry.kind in ADDED and any(e.item_id == item.id for e in report.added):
+                continue  # created elsewhere and imported here in one period: added once
+            section.append(Event(entry.at, item.id, item.title, entry.by, entry.detail))
     for record in deleted:
         gone = deletion_from_data(record)
         if gone is not None and since <= gone.at <= now:

@@ -111,7 +111,7 @@ class ReviewWalk:
     def restore(self, item_id: str) -> None:
         """A dropped item came back (a delete undone): it is the current item again.
         Items that were never in this walk stay out of it."""
-        if item_id in self._dropped:
+        if item_id in self._dropped and item_id not in self._ids:
             self._dropped.discard(item_id)
             self._ids.insert(self._position, item_id)
 
@@ -120,6 +120,7 @@ class ReviewWalk:
         when it is in it; what was done so far is kept."""
         current = self.current
         self._ids = list(item_ids)
+        self._dropped -= set(self._ids)
         self._position = self._ids.index(current) if current in self._ids else 0
 
     def summary(self) -> dict[Outcome, int]:

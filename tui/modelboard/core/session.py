@@ -1,6 +1,6 @@
 """A working session on one store: commit changes, undo them, notice teammates' saves.
 
-The TUI's screens hold a session; it holds the store. No Textual here, so every rule of
+The app holds a session; it holds the store. No Textual here, so every rule of
 committing and undoing is tested without a terminal.
 """
 

@@ -159,6 +159,11 @@ class Store:
         remember(self.target, self._raw, self._data)
         self._remembered = self._raw
 
+    @property
+    def data(self) -> Mapping[str, Any]:
+        """The file's data as last read or saved (not to be changed)."""
+        return self._data
+
     def item_tables(self, item_ids: Iterable[str]) -> dict[str, Mapping[str, Any]]:
         """The items' tables as last read or saved (absent ones left out)."""
         items = self._data.get("items", {})

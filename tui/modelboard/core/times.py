@@ -22,6 +22,11 @@ def whole_seconds(moment: dt.datetime) -> dt.datetime:
     return as_utc(moment).replace(microsecond=0)
 
 
+def midnight(date: dt.date) -> dt.datetime:
+    """The start of a day, UTC: how a date stands where a moment is wanted."""
+    return dt.datetime(date.year, date.month, date.day, tzinfo=dt.UTC)
+
+
 def iso(value: dt.datetime | dt.date | None) -> str | None:
     """ISO 8601: times in UTC with a `Z`, dates as `YYYY-MM-DD`; None stays None."""
     if value is None:

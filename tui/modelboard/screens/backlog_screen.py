@@ -8,7 +8,6 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from modelboard import item_actions
-from modelboard.core.change import Change
 from modelboard.core.model import Item
 from modelboard.messages import BacklogChanged
 from modelboard.widgets.filter_bar import FilterBar
@@ -105,17 +104,17 @@ class ItemsScreen(BacklogScreen[ResultT]):
             item_actions.move(self.modelboard, item, offset)
 
     def action_add(self) -> None:
-        item_actions.open_editor(self.modelboard, None, self.stage_for_new_item(), _nothing)
+        item_actions.open_editor(self.modelboard, None, self.stage_for_new_item())
 
     def action_edit(self) -> None:
         item = self.focused_item()
         if item is not None:
-            item_actions.open_editor(self.modelboard, item, item.stage, _nothing)
+            item_actions.open_editor(self.modelboard, item, item.stage)
 
     def action_delete(self) -> None:
         item = self.focused_item()
         if item is not None:
-            item_actions.delete(self.modelboard, item, _nothing)
+            item_actions.delete(self.modelboard, item)
 
     def action_filter(self) -> None:
         FilterBar.open_on(self, self.filter_text)
@@ -134,7 +133,3 @@ class ItemsScreen(BacklogScreen[ResultT]):
         self.set_focus(None)
         if self.filter_text:
             self.filter_by("")
-
-
-def _nothing(_: Change) -> None:
-    """After a save the screens redraw on BacklogChanged: nothing more to do."""

@@ -114,6 +114,8 @@ class BoardScreen(ItemsScreen[None]):
         parts = [name, count, f"sort: {self.order.value}"]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
+        if self.session.store.read_only:
+            parts.append("read-only")
         self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))
 
     def focused_item(self) -> Item | None:

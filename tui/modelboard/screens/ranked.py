@@ -13,6 +13,7 @@ from modelboard.core.board_view import matches
 from modelboard.core.model import Item
 from modelboard.core.ranking import by_priority, open_items
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
+from modelboard.widgets.filter_bar import FilterBar
 from modelboard.widgets.ranked_list import RankedList
 
 
@@ -91,11 +92,18 @@ class RankedScreen(ItemsScreen[str | None]):
         self._set_row(len(self.items) - 1)
 
     def action_clear_filter(self) -> None:
-        """Escape clears the filter; without one, it goes back to the board."""
+        """Escape on the list clears the filter; without one, it goes back to the board."""
         if self.filter_text:
             super().action_clear_filter()
         else:
             self.action_back()
+
+    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        """Escape in the filter field only clears the filter, and stays here."""
+        event.prevent_default()  # not the board's handler too, whose escape would go back
+        self.set_focus(None)
+        if event.cleared:
+            super().action_clear_filter()
 
     def action_back(self) -> None:
         self.dismiss(self.current_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -88,7 +89,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
     def redraw(self, item_id: str | None) -> None:
         """A change here or a teammate's save: show the item as it is now."""
         if item_id is not None and self.session.backlog.item(item_id) is not None:
-            self.walk.restore(item_id)  # a delete undone, if it was one
+            self.walk.restore(item_id)  # back in the walk only if it was dropped (a delete undone)
         self.show_item()
 
     def item(self) -> Item | None:
@@ -165,10 +166,10 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         except ModelboardError as error:
             self.notify(error.message, severity="error")
             return
-        if self.modelboard.commit(change) is not None:
-            self._done_with(outcome, advance)
+        self.modelboard.commit(change, then=lambda _: self._done_with(outcome, advance))
 
     def _done_with(self, outcome: Outcome, advance: bool) -> None:
+        """Note what the person did to the current item (once it is saved), and go on."""
         self.walk.record(outcome)
         if advance:
             self.walk.advance()
@@ -193,8 +194,9 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
 
     def action_move(self, offset: int) -> None:
         item = self.item()
-        if item is not None and item_actions.move(self.modelboard, item, offset) is not None:
-            self._done_with(Outcome.MOVED, advance=False)
+        if item is not None:
+            moved = partial(self._done_with, Outcome.MOVED, False)
+            item_actions.move(self.modelboard, item, offset, lambda _: moved())
 
     @on(ScoreField.Changed)
     def rescore(self, event: ScoreField.Changed) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -21,8 +21,16 @@ SHOWN = 15
 MAX_WEIGHT = 10
 
 
-class ScoringScreen(BacklogScreen[dict[str, float] | None]):
-    """Dismisses with the new weights of the criteria that changed, or None."""
+@dataclass(frozen=True)
+class ChosenWeights:
+    """The weights the person set, and the ones they started from (for the merge)."""
+
+    weights: dict[str, float]
+    previous: dict[str, float]
+
+
+class ScoringScreen(BacklogScreen[ChosenWeights | None]):
+    """Dismisses with the weights that changed, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: digits are handled in on_key, so a choice must not wait behind them
@@ -37,6 +45,7 @@ class ScoringScreen(BacklogScreen[dict[str, float] | None]):
         self.board = Board()
         self.items: list[Item] = []
         self.weights: dict[str, float] = {}
+        self.started: dict[str, float] = {}
         self.chosen = 0
         self.before: dict[str, int] = {}
 
@@ -47,6 +56,8 @@ class ScoringScreen(BacklogScreen[dict[str, float] | None]):
         self.board = backlog.board
         self.items = open_items(backlog)
         self.weights = {c.key: mine.get(c.key, c.weight) for c in self.board.criteria}
+        self.started = {c.key: self.started.get(c.key, c.weight) for c in self.board.criteria}
+        self.chosen = min(self.chosen, max(0, len(self.board.criteria) - 1))
         ranked = scored_ranking(self.items, self.board.criteria)
         self.before = {item.id: rank for rank, (item, _) in enumerate(ranked, start=1)}
 
@@ -123,18 +134,16 @@ class ScoringScreen(BacklogScreen[dict[str, float] | None]):
         self.show()
 
     def changed(self) -> dict[str, float]:
-        """The weights that differ from the board's."""
-        return {
-            c.key: self.weights[c.key]
-            for c in self.board.criteria
-            if self.weights.get(c.key, c.weight) != c.weight
-        }
+        """The weights set here: those that differ from where the person started."""
+        return {k: w for k, w in self.weights.items() if w != self.started.get(k, w)}
 
     def action_save(self) -> None:
         if not any(self.weights.values()):
             self.notify("At least one criterion needs a weight above 0.", severity="error")
             return
-        self.dismiss(self.changed() or None)
+        changed = self.changed()
+        previous = {key: self.started[key] for key in changed}
+        self.dismiss(ChosenWeights(changed, previous) if changed else None)
 
     def action_cancel(self) -> None:
         from modelboard.screens.confirm import dismiss_unless_kept
