@@ -23,6 +23,10 @@ class BacklogScreen(Screen[ResultT]):
     """Redraws on BacklogChanged: at once when on top, else as soon as it is shown again."""
 
     _outdated = False
+    HELP_TITLE = ""
+    """What `?` calls this screen."""
+    HELP_NOTES = ""
+    """A line under the keys in `?`, if the screen needs one."""
 
     @property
     def modelboard(self) -> ModelboardApp:
@@ -39,6 +43,12 @@ class BacklogScreen(Screen[ResultT]):
     def redraw(self, item_id: str | None) -> None:
         """Draw the backlog again; `item_id` is the item a change was about, if any."""
         raise NotImplementedError
+
+    def action_help(self) -> None:
+        """Every key of this screen, with what it does."""
+        from modelboard.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.HELP_TITLE, self.BINDINGS, self.HELP_NOTES))
 
     def on_backlog_changed(self, message: BacklogChanged) -> None:
         if self.is_current:

@@ -24,6 +24,7 @@ MIN_HEIGHT = 14
 class BoardScreen(ItemsScreen[None]):
     """The kanban board of the session's backlog."""
 
+    HELP_TITLE = "Board"
     AUTO_FOCUS = ""  # nothing: the board's keys belong to the screen, the filter starts hidden
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -180,8 +181,3 @@ class BoardScreen(ItemsScreen[None]):
                 self.refresh_board(item_id)
 
         self.app.push_screen(RankedScreen(self.filter_text, self.current_id), back)
-
-    def action_help(self) -> None:
-        from modelboard.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen("Board", self.BINDINGS))

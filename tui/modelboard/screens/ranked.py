@@ -20,6 +20,7 @@ from modelboard.widgets.ranked_list import RankedList
 class RankedScreen(ItemsScreen[str | None]):
     """Open items, highest priority first; dismisses with the id under the cursor."""
 
+    HELP_TITLE = "Ranked list"
     AUTO_FOCUS = ""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -107,8 +108,3 @@ class RankedScreen(ItemsScreen[str | None]):
 
     def action_back(self) -> None:
         self.dismiss(self.current_id)
-
-    def action_help(self) -> None:
-        from modelboard.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen("Ranked list", self.BINDINGS))

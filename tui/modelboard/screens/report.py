@@ -35,10 +35,12 @@ class ReportScreen(BacklogScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "write", "Write to a file"),
-        Binding("minus", "period(-7)", "Shorter period", key_display="-"),
-        Binding("plus,equals_sign", "period(7)", "Longer period", key_display="+"),
+        Binding("minus", "period(-7)", "A week less", key_display="-"),
+        Binding("plus,equals_sign", "period(7)", "A week more", key_display="+"),
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape,q", "close", "Back"),
     ]
+    HELP_TITLE = "Report"
 
     def __init__(self, days: int, folder: Callable[[], Path] = Path.cwd) -> None:
         super().__init__()

@@ -33,6 +33,11 @@ EVERYTHING = frozenset({Include.INCOMPLETE, Include.UNSCORED})
 class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
     """Walks a review queue; dismisses with the walk's summary."""
 
+    HELP_TITLE = "Review"
+    HELP_NOTES = (
+        "1-5 set the focused criterion's score (up and down choose it). Every action is saved "
+        "at once; leave any time and come back to what is left."
+    )
     AUTO_FOCUS = "ScoreField"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,space", "reviewed", "Reviewed", id="reviewed",
@@ -61,6 +66,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         self.include = include
         self.walk = ReviewWalk(())
         self._done = False
+        self._shown_id: str | None = None
 
     def _now(self) -> dt.datetime:
         return self.session.actor().now
@@ -107,6 +113,9 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         if item is None:
             self.action_leave()
             return
+        if item.id != self._shown_id:
+            self._shown_id = item.id
+            self.query_one("#review-body").scroll_home(animate=False)  # its title first
         board = self.session.backlog.board
         number, total = self.walk.progress()
         scope = "stale, incomplete and unscored" if self.include else "stale"
@@ -262,12 +271,6 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
             "Also walking incomplete and unscored items." if self.include else "Stale items only."
         )
         self.show_item()
-
-    def action_help(self) -> None:
-        from modelboard.screens.help import HelpScreen
-
-        notes = "Every action is saved at once; leave any time and come back to what is left."
-        self.app.push_screen(HelpScreen("Review", self.BINDINGS, notes))
 
     def action_leave(self) -> None:
         if not self._done:

@@ -37,8 +37,10 @@ class ScoringScreen(BacklogScreen[ChosenWeights | None]):
         Binding("up,k", "choose(-1)", "Previous criterion", show=False, priority=True),
         Binding("down,j", "choose(1)", "Next criterion", show=False, priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "cancel", "Cancel"),
     ]
+    HELP_TITLE = "Scoring"
 
     def __init__(self) -> None:
         super().__init__()
