@@ -23,9 +23,11 @@ from modelboard.commands import (
     cmd_demo,
     cmd_edit,
     cmd_export,
+    cmd_git_setup,
     cmd_import,
     cmd_init,
     cmd_list,
+    cmd_merge,
     cmd_move,
     cmd_path,
     cmd_report,
@@ -120,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("source", metavar="FILE", help="the export to read ('-' for stdin)")
     importing.add_argument("--format", choices=("json", "csv"), help="default: by extension")
     importing.add_argument("--dry-run", action="store_true", help="say what would change")
+    merge = command("merge", cmd_merge, "git merge driver: merge THEIRS into OURS by item")
+    for name in ("base", "ours", "theirs"):
+        merge.add_argument(name, metavar=name.upper())
+    command("git-setup", cmd_git_setup, "make git merge the store with `modelboard merge`")
     command("check", cmd_check, "validate the store; exit 0, or 3 listing the problems")
     command("path", cmd_path, "print which store file is used, and why")
     init = command("init", cmd_init, "create a new store with commented defaults")

@@ -17,6 +17,7 @@ from modelboard.core import operations
 from modelboard.core.actor import Actor
 from modelboard.core.change import ItemEdit
 from modelboard.core.errors import (
+    EXIT_FAILED,
     EXIT_OK,
     EXIT_UNREADABLE,
     OperationError,
@@ -307,6 +308,10 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     create_store(path)
     ctx.out(str(path))
     ctx.say(f"created {path}; add items with: modelboard add TITLE")
+    from modelboard.core.git_setup import work_tree
+
+    if work_tree(path.parent) is not None:
+        ctx.say("this folder is in git: `modelboard git-setup` makes git merge the store by item")
     return EXIT_OK
 
 
@@ -360,3 +365,35 @@ def _includes(raw: str | None) -> list[Include]:
                 f"--include takes {', '.join(i.value for i in Include)} (got {word!r})"
             ) from None
     return result
+
+
+def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
+    """The git merge driver: merge THEIRS into OURS by item and field; 1 when a person must
+    decide (the conflicting lines are marked in OURS, as git does)."""
+    from modelboard.core.gitmerge import merge_files
+
+    ours = Path(args.ours)
+    result = merge_files(Path(args.base), ours, Path(args.theirs), ctx.actor)
+    for old, new in result.renumbered:
+        ctx.say(f"{ours}: both branches added {old}; theirs is now {new}")
+    write_merged(ours, result.text)
+    for c in result.conflicts:
+        ctx.say(f"conflict: {c.item_id} {c.field}: ours {c.theirs!r}, theirs {c.mine!r}")
+    return EXIT_FAILED if result.conflicts else EXIT_OK
+
+
+def write_merged(path: Path, text: str) -> None:
+    """Write the merge result where git expects it, atomically."""
+    from modelboard.core.atomic import write_atomically
+
+    write_atomically(Path(os.path.realpath(path)), text.encode("utf-8"))
+
+
+def cmd_git_setup(args: argparse.Namespace, ctx: Context) -> int:
+    """Make git merge the store with `modelboard merge`, and ignore its lock file."""
+    from modelboard.core import git_setup
+
+    store = ctx.location().path
+    for line in git_setup.configure(store, Path.cwd()):
+        ctx.say(line)
+    return EXIT_OK

@@ -149,6 +149,12 @@ def change_of_field(actor: Actor, name: str, old: object, new: object) -> Histor
     return field_changed(actor, name, old, new)
 
 
+def renumbered(actor: Actor, old: str, new: str) -> HistoryEntry:
+    """Two branches added an item under one id; merging, this one took a new id."""
+    words = f"id: {old} -> {new} (both branches added {old})"
+    return HistoryEntry(actor.now, actor.name, EventKind.EDITED, words)
+
+
 def reviewed(actor: Actor) -> HistoryEntry:
     """Someone looked at the item and found it current."""
     return HistoryEntry(actor.now, actor.name, EventKind.REVIEWED, "reviewed")

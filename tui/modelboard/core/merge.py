@@ -41,6 +41,21 @@ def rebase(
     New items without an id get the next free one among `theirs` and `deleted_ids`.
     Raises ConflictError (and nothing is to be written) when a person has to decide.
     """
+    rebased, conflicts = rebase_partly(change, base, theirs, deleted_ids, their_data)
+    if conflicts:
+        raise ConflictError(conflicts)
+    return rebased
+
+
+def rebase_partly(
+    change: Change,
+    base: Items,
+    theirs: Items,
+    deleted_ids: frozenset[str],
+    their_data: Mapping[str, Any] | None = None,
+) -> tuple[Change, tuple[Conflict, ...]]:
+    """As `rebase`, but what conflicts is left out of the change and returned beside it
+    (the git merge driver writes the rest, and marks the conflicts in the file)."""
     conflicts: list[Conflict] = []
     steps: list[Step] = []
     taken = set(theirs) | set(deleted_ids)
@@ -68,9 +83,7 @@ def rebase(
             edit = _rebased_edit(step, base.get(step.item_id, {}), theirs, conflicts)
             if edit is not None:
                 steps.append(edit)
-    if conflicts:
-        raise ConflictError(tuple(conflicts))
-    return Change(tuple(steps), change.summary)
+    return Change(tuple(steps), change.summary), tuple(conflicts)
 
 
 def overruling(change: Change, their_data: Mapping[str, Any]) -> Change:

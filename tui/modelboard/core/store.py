@@ -33,6 +33,7 @@ from modelboard.core.model import (
 )
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
 SAVE_ATTEMPTS = 5  # merges in a row, while someone else keeps writing the file
 
 
@@ -73,6 +74,13 @@ def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        marker = _CONFLICT_MARKER.search(text)
+        if marker is not None:
+            line = text.count("\n", 0, marker.start()) + 1
+            raise StoreUnreadableError(
+                f"{path}:{line}:1: unresolved merge conflict at line {line}; keep one side "
+                "between the <<<<<<< and >>>>>>> lines, then remove the markers"
+            ) from None
         message = str(error)
         where = _AT_LINE.search(message)
         if where:
@@ -255,7 +263,7 @@ class Store:
                     deleted_ids(theirs),
                     theirs,
                 )
-                text, newline = _text_of(raw)
+                text, newline = text_of(raw)
                 new_text = spliced(text, theirs, applied) if applied.steps else text
                 new_data = _copied(theirs)
                 apply_to_data(new_data, applied)
@@ -331,7 +339,7 @@ class Store:
         raise SaveError(f"cannot read {self.path}")  # pragma: no cover - loop always returns
 
 
-def _text_of(raw: bytes) -> tuple[str, str]:
+def text_of(raw: bytes) -> tuple[str, str]:
     """The file's text with `\n` line ends, and the line end it uses (kept when saving)."""
     text = raw.decode("utf-8")
     if "\r\n" in text and "\n" not in text.replace("\r\n", ""):
