@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from modelboard.app import ModelboardApp
@@ -318,3 +319,17 @@ async def test_escape_in_the_ranked_lists_filter_field_stays_on_the_list(board_f
         assert isinstance(app.screen, RankedScreen) and len(app.screen.items) == 3
         await pilot.press("escape")  # no filter left: back to the board
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_a_read_only_store_says_so_and_refuses_changes(
+    board_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = board_file.read_bytes()
+    monkeypatch.setattr("os.access", lambda path, mode: False)
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "read-only" in str(app.screen.query_one("#board-title").render())
+        await pilot.press("L")
+        await pilot.pause()
+        assert any("read-only" in n.message for n in app._notifications)
+    assert board_file.read_bytes() == before
