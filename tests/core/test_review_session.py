@@ -98,3 +98,11 @@ def test_restoring_an_item_that_came_back_never_lists_it_twice() -> None:
     assert walk.item_ids == ("M-1", "M-2", "M-3")
     walk.restore("M-9")  # never in this walk
     assert walk.item_ids == ("M-1", "M-2", "M-3")
+
+
+def test_an_undone_action_no_longer_counts_and_its_item_is_current_again() -> None:
+    walk = ReviewWalk(["M-1", "M-2"])
+    walk.record(Outcome.REVIEWED)
+    walk.advance()
+    walk.undone("M-1")
+    assert walk.current == "M-1" and walk.summary()[Outcome.REVIEWED] == 0

@@ -84,15 +84,16 @@ async def test_each_action_once_on_five_stale_items(review_file: Path) -> None:
         await pilot.press("z", "enter")  # M-4 snoozed for the default 7 days
         await pilot.press("p", "d", "y")  # back to M-4: deleted
         assert review(app).walk.current == "M-5"
-        await pilot.press("u")  # the delete undone
+        await pilot.press("u")  # the delete undone: back on M-4
         assert "M-4" in saved(review_file)
+        assert review(app).walk.current == "M-4"
         await pilot.press("n", "q")
         assert isinstance(app.screen, ReviewSummaryScreen)
         counts = app.screen.counts
         await pilot.press("enter")
         assert isinstance(app.screen, BoardScreen)
     assert (counts[Outcome.REVIEWED], counts[Outcome.MOVED], counts[Outcome.RESCORED]) == (2, 1, 1)
-    assert (counts[Outcome.SNOOZED], counts[Outcome.DELETED]) == (1, 1)
+    assert (counts[Outcome.SNOOZED], counts[Outcome.DELETED]) == (1, 0)  # the delete undone
     items = saved(review_file)
     assert items["M-1"]["reviewed"] == NOW
     assert items["M-2"]["stage"] == "building" and items["M-2"]["reviewed"] == NOW

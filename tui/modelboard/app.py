@@ -180,7 +180,7 @@ class ModelboardApp(App[None]):
             return
         if applied is not None:
             self.notify(sentence(applied.summary))
-            self.backlog_changed(applied)
+            self.backlog_changed(applied, undone=True)
 
     def _resolve_undo(self, keep_mine: bool | None) -> None:
         session = self.require_session()
@@ -196,11 +196,11 @@ class ModelboardApp(App[None]):
             self.notify("Kept the version on disk; nothing was undone.")
             self.backlog_changed(None)
 
-    def backlog_changed(self, change: Change | None) -> None:
+    def backlog_changed(self, change: Change | None, undone: bool = False) -> None:
         """Tell every screen that the backlog moved on (and which item, if one)."""
         item_id = change.item_ids[0] if change is not None and change.item_ids else None
         for screen in self.screen_stack:
-            screen.post_message(BacklogChanged(item_id))
+            screen.post_message(BacklogChanged(item_id, undone))
 
     # ---- teammates' saves ------------------------------------------------------------------
 

@@ -16,3 +16,5 @@ class BacklogChanged(Message, bubble=False):
     """
 
     item_id: str | None = None
+    undone: bool = False
+    """True when the change took back an earlier one (`u`)."""

@@ -63,7 +63,7 @@ class ReviewWalk:
     def __init__(self, item_ids: Iterable[str]) -> None:
         self._ids = list(item_ids)
         self._position = 0
-        self._outcomes: dict[str, set[Outcome]] = {}
+        self._records: list[tuple[str, Outcome]] = []
         self._dropped: set[str] = set()
 
     @property
@@ -88,7 +88,18 @@ class ReviewWalk:
     def record(self, outcome: Outcome) -> None:
         """Note what happened to the current item."""
         if self.current is not None:
-            self._outcomes.setdefault(self.current, set()).add(outcome)
+            self._records.append((self.current, outcome))
+
+    def undone(self, item_id: str) -> None:
+        """The last thing done to an item was taken back: it no longer counts, and the walk
+        goes back to the item (a deleted one comes back into the walk)."""
+        for index in range(len(self._records) - 1, -1, -1):
+            if self._records[index][0] == item_id and self._records[index][1] != Outcome.SKIPPED:
+                del self._records[index]
+                break
+        self.restore(item_id)
+        if item_id in self._ids:
+            self._position = self._ids.index(item_id)
 
     def advance(self) -> None:
         """Go on to the next item."""
@@ -102,7 +113,6 @@ class ReviewWalk:
         """An item left the backlog (deleted here or by a teammate): stay on what follows."""
         if item_id in self._ids:
             index = self._ids.index(item_id)
-            self._outcomes.get(item_id, set()).discard(Outcome.SKIPPED)
             if index < self._position:
                 self._position -= 1
             del self._ids[index]
@@ -127,7 +137,11 @@ class ReviewWalk:
         """How many items had each outcome (an item can have several, for example moved and
         reviewed); items passed with `n` count as skipped unless something else happened."""
         counts = dict.fromkeys(Outcome, 0)
-        for outcomes in self._outcomes.values():
+        per_item: dict[str, set[Outcome]] = {}
+        for item_id, outcome in self._records:
+            if not (outcome is Outcome.SKIPPED and item_id in self._dropped):
+                per_item.setdefault(item_id, set()).add(outcome)
+        for outcomes in per_item.values():
             if outcomes - {Outcome.SKIPPED}:
                 outcomes = outcomes - {Outcome.SKIPPED}
             for outcome in outcomes:

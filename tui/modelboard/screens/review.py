@@ -23,6 +23,7 @@ from modelboard.core.model import Item
 from modelboard.core.review import Include, Outcome, ReviewWalk, changes_since_review, review_queue
 from modelboard.core.scoring import priority
 from modelboard.core.staleness import days_since_looked_at
+from modelboard.messages import BacklogChanged
 from modelboard.render import plain
 from modelboard.screens.backlog_screen import BacklogScreen
 from modelboard.widgets.score_field import ScoreField
@@ -91,6 +92,12 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
 
     def _queue(self) -> list[str]:
         return [item.id for item in review_queue(self.session.backlog, self._now(), self.include)]
+
+    def on_backlog_changed(self, message: BacklogChanged) -> None:
+        """An undo of something done here no longer counts, and shows its item again (the
+        base class then redraws)."""
+        if message.undone and message.item_id is not None:
+            self.walk.undone(message.item_id)
 
     def redraw(self, item_id: str | None) -> None:
         """A change here or a teammate's save: show the item as it is now."""
