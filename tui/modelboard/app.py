@@ -14,6 +14,7 @@ from typing import Any
 from textual import work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from modelboard.core.change import Change
@@ -23,6 +24,7 @@ from modelboard.core.model import Item
 from modelboard.core.review import Include, review_queue
 from modelboard.core.session import Session
 from modelboard.core.store import Snapshot, Store
+from modelboard.core.text import for_terminal
 from modelboard.core.times import utc_now
 from modelboard.external_editor import Launcher
 from modelboard.item_actions import Saved, nothing_more
@@ -110,6 +112,25 @@ class ModelboardApp(App[None]):
             return
         self.session = Session(store, self.clock)
         self.push_screen(BoardScreen())
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notice is plain text: they quote the file and what people typed, and a `[`
+        in a title must not be read as markup (whatever a caller passes for `markup`)."""
+        super().notify(
+            for_terminal(message),
+            title=for_terminal(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def require_session(self) -> Session:
         """The session; only screens shown on a readable store ask for it."""

@@ -74,10 +74,14 @@ class Context:
 
     def json(self, value: object) -> None:
         """Data as JSON on stdout: indented for a person at a terminal, compact for programs."""
-        self.out(to_json(value, pretty=self.stdout.isatty()))
+        self._write(to_json(value, pretty=self.stdout.isatty()))
 
     def out(self, text: str) -> None:
-        """Data, on stdout."""
+        """Data for people (tables, Markdown, CSV) on stdout: no control character of the file
+        reaches the terminal, whichever field it came in."""
+        self._write(for_terminal(text))
+
+    def _write(self, text: str) -> None:
         self.stdout.write(text if text.endswith("\n") or not text else text + "\n")
 
     def say(self, message: str) -> None:
@@ -103,8 +107,9 @@ def _open_tui(ctx: Context, review: frozenset[Include] | None) -> int:
         ctx.say(f"created a new backlog at {location.path}")
     from modelboard.app import ModelboardApp  # Textual loads only when the board opens
 
-    ModelboardApp(location.path, review=review).run()
-    return EXIT_OK
+    app = ModelboardApp(location.path, review=review)
+    app.run()
+    return app.return_code or EXIT_OK  # a crash (Textual printed why) is not a success
 
 
 def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
@@ -236,7 +241,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     if args.format == "json":
         ctx.json(as_json(report))
     else:
-        ctx.out(for_terminal(markdown(report)))
+        ctx.out(markdown(report))
     return EXIT_OK
 
 
@@ -267,7 +272,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     plan = plan_import(store.backlog, text, kind, ctx.actor)
     for line in plan.lines:
-        ctx.out(for_terminal(line))
+        ctx.out(line)
     if args.dry_run:
         ctx.say(f"dry run: {len(plan.lines)} item(s) would change; nothing was written")
         return EXIT_OK
@@ -281,7 +286,7 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     problems = store.backlog.problems
     for problem in problems:
-        ctx.out(for_terminal(problem.message))
+        ctx.out(problem.message)
     if problems:
         ctx.say(f"{store.path}: {len(problems)} problem(s)")
         return EXIT_UNREADABLE

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -14,6 +15,8 @@ from modelboard.core.ids import id_order
 from modelboard.core.model import Backlog, Board, Item
 from modelboard.core.scoring import priority
 from modelboard.core.times import iso
+
+_RAW_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
 
 
 def item_summary(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
@@ -61,8 +64,12 @@ def _plain(value: Any) -> Any:
 
 
 def to_json(value: Any, pretty: bool = True) -> str:
-    """JSON text; compact when a program reads it (json's C encoder runs only unindented)."""
-    return json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+    """JSON text; compact when a program reads it (json's C encoder runs only unindented).
+
+    Control characters are escaped (json leaves DEL and C1 raw), so the text is safe to
+    print; they can only stand inside strings, where the escape means the same."""
+    text = json.dumps(value, ensure_ascii=False, indent=2 if pretty else None)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def export_json(backlog: Backlog, now: dt.datetime) -> str:

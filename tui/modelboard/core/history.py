@@ -93,12 +93,16 @@ def entry_from_data(data: object) -> HistoryEntry | None:
     at, change, by = data.get("at"), data.get("change"), data.get("by", "")
     if not isinstance(at, dt.datetime) or not isinstance(change, str):
         return None
+    try:
+        at = as_utc(at)
+    except OverflowError:
+        return None
     kind = kind_of(data)
     extra = {k: data[k] for k in ("from", "to") if isinstance(data.get(k), str)}
     if kind is EventKind.MOVED and not extra:
         old, _, new = change.removeprefix("stage: ").partition(" -> ")
         extra = {"from": old, "to": new}
-    return HistoryEntry(as_utc(at), by if isinstance(by, str) else "", kind, change, extra)
+    return HistoryEntry(at, by if isinstance(by, str) else "", kind, change, extra)
 
 
 # ---- writing: one constructor per kind ------------------------------------------------------

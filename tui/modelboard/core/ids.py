@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterable
 
 ID_PREFIX = "M-"
-_ID_NUMBER = re.compile(r"M-(\d+)\Z")
+_ID_NUMBER = re.compile(r"M-([0-9]{1,9})\Z")
+# What an id may be, from any source: letters, a dash, a number of sensible size.
+_ID = re.compile(r"[A-Za-z]{1,16}-[0-9]{1,9}\Z")
 _NO_NUMBER = 10**12  # ids of another shape sort after every numbered one
 
 
@@ -14,6 +16,11 @@ def id_number(item_id: str) -> int | None:
     """The number in an id of the form `M-<n>`, else None."""
     match = _ID_NUMBER.match(item_id)
     return int(match.group(1)) if match else None
+
+
+def is_id(text: object) -> bool:
+    """True for text of the ids' grammar (`M-12`, `ML-3`); nothing else is taken as an id."""
+    return isinstance(text, str) and _ID.match(text) is not None
 
 
 def id_order(item_id: str) -> tuple[int, str]:

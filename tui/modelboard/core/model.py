@@ -7,6 +7,7 @@ reported in `Backlog.problems`, so `check` can name it and every other command s
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,13 +15,15 @@ from typing import Any
 
 from modelboard.core.errors import OperationError
 from modelboard.core.history import HistoryEntry, entry_from_data
-from modelboard.core.ids import known_ids
+from modelboard.core.ids import is_id, known_ids
 from modelboard.core.times import as_utc, midnight
 
 FORMAT_VERSION = 1
 DEFAULT_STAGES = ("proposed", "ready", "building", "deployed", "retired")
 DEFAULT_KINDS = ("new", "revision", "deployment")
 DEFAULT_REVIEW_DAYS = 14
+MAX_WEIGHT = 1000
+MAX_REVIEW_DAYS = 36500  # a hundred years: longer would overflow a date
 TEXT_FIELDS = ("description", "benefit", "resources")
 SCORE_MIN = 1
 SCORE_MAX = 5
@@ -179,10 +182,18 @@ def backlog_from_data(data: Mapping[str, Any]) -> Backlog:
         problems.append(Problem("'items' must be a table of tables"))
         raw_items = {}
     for item_id, table in raw_items.items():
-        if not isinstance(table, dict):
+        if not is_id(item_id):
+            shown = item_id if len(item_id) <= 40 else item_id[:39] + "…"
+            problems.append(
+                Problem(f"items.{shown!r}: not an id (ids look like M-12); left out until renamed")
+            )
+        elif not isinstance(table, dict):
             problems.append(Problem(f"{item_id}: must be a table", item_id))
-            continue
-        items[item_id] = item_from_table(item_id, table, board, problems)
+        else:
+            items[item_id] = item_from_table(item_id, table, board, problems)
+    deleted = data.get("deleted", [])
+    if not isinstance(deleted, list) or not all(isinstance(d, dict) for d in deleted):
+        problems.append(Problem("'deleted' must be an array of [[deleted]] tables"))
     return Backlog(board, items, deleted_ids(data), tuple(problems))
 
 
@@ -203,17 +214,21 @@ def _board_from_data(data: Mapping[str, Any], problems: list[str]) -> Board:
         problems.append("board.stages: a stage is listed twice")
     kinds = _str_tuple(board_table.get("kinds"), "board.kinds", problems) or DEFAULT_KINDS
     review_days = board_table.get("review_days", DEFAULT_REVIEW_DAYS)
-    if not _is_int(review_days) or review_days < 0:
-        problems.append("board.review_days: must be a whole number of days, 0 or more")
+    if not _is_int(review_days) or not 0 <= review_days <= MAX_REVIEW_DAYS:
+        problems.append(
+            f"board.review_days: must be a whole number of days, 0 to {MAX_REVIEW_DAYS}"
+        )
         review_days = DEFAULT_REVIEW_DAYS
     by_stage: dict[str, int] = {}
     raw_by_stage = board_table.get("review_days_by_stage", {})
     if isinstance(raw_by_stage, dict):
         for stage, days in raw_by_stage.items():
-            if _is_int(days) and days >= 0:
+            if _is_int(days) and 0 <= days <= MAX_REVIEW_DAYS:
                 by_stage[stage] = days
             else:
-                problems.append(f"board.review_days_by_stage.{stage}: must be 0 or more days")
+                problems.append(
+                    f"board.review_days_by_stage.{stage}: must be 0 to {MAX_REVIEW_DAYS} days"
+                )
             if stage not in stages:
                 problems.append(f"board.review_days_by_stage.{stage}: no such stage")
     name = board_table.get("name", "Model backlog")
@@ -263,8 +278,10 @@ def _criteria(data: Mapping[str, Any], problems: list[str]) -> tuple[Criterion, 
             problems.append(f"scoring.criteria.{key}: must be a table")
             continue
         weight = table.get("weight", 1)
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-            problems.append(f"scoring.criteria.{key}.weight: must be a number, 0 or more")
+        if not _is_number(weight) or not 0 <= weight <= MAX_WEIGHT:
+            problems.append(
+                f"scoring.criteria.{key}.weight: must be a number from 0 to {MAX_WEIGHT}"
+            )
             weight = 1
         label = table.get("label", key)
         criteria.append(
@@ -359,6 +376,11 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_number(value: object) -> bool:
+    """A whole or decimal number that is finite (TOML also has inf and nan)."""
+    return _is_int(value) or (isinstance(value, float) and math.isfinite(value))
+
+
 def _moment(
     table: Mapping[str, Any], name: str, item_id: str, problems: list[str]
 ) -> dt.datetime | None:
@@ -366,7 +388,11 @@ def _moment(
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return as_utc(value)
+        try:
+            return as_utc(value)
+        except OverflowError:  # year 1 with an offset east of UTC
+            problems.append(f"{item_id}.{name}: out of the range of dates")
+            return None
     if isinstance(value, dt.date):
         return midnight(value)
     problems.append(f"{item_id}.{name}: must be a date-time")

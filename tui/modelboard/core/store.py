@@ -35,6 +35,7 @@ from modelboard.core.model import (
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
 SAVE_ATTEMPTS = 5  # merges in a row, while someone else keeps writing the file
+MAX_DEPTH = 64  # no store needs more; deeper values would exhaust the reader's stack
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
         raise StoreUnreadableError(f"{path}:{line}:{column}: not UTF-8 text") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise StoreUnreadableError(
+            f"{path}: values nested too deeply to read; the file was not changed"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         marker = _CONFLICT_MARKER.search(text)
         if marker is not None:
@@ -92,11 +97,55 @@ def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
             f"{path}:{position}: {message}; the file was not changed"
         ) from None
     version = data.get("version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # true and 1.0 are not 1
         raise StoreUnreadableError(
             f"{path}: format version {version!r}; this modelboard reads version {FORMAT_VERSION}"
         )
+    deep = too_deep(data, MAX_DEPTH)
+    if deep is not None:
+        raise StoreUnreadableError(
+            f"{path}: {deep} is nested more than {MAX_DEPTH} deep; the file was not changed"
+        )
     return data
+
+
+def too_deep(data: Mapping[str, Any], limit: int) -> str | None:
+    """The key of a value nested more than `limit` tables and arrays deep, if there is one.
+
+    Looked at without recursion, so that no depth can crash the reader."""
+    stack: list[tuple[str, Any, int]] = [("", data, 0)]
+    while stack:
+        where, value, depth = stack.pop()
+        if depth > limit:
+            return where or "a value"
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{k}".lstrip("."), v, depth + 1) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((where, v, depth + 1) for v in value)
+    return None
+
+
+def writable_shape(data: Mapping[str, Any], path: Path) -> None:
+    """Refuse to write into a file whose top-level shape the save cannot keep (exit 3)."""
+    checks = (
+        ("items", dict, "a table of [items.ID] tables"),
+        ("deleted", list, "an array of [[deleted]] tables"),
+    )
+    for key, kind, wanted in checks:
+        value = data.get(key)
+        if value is not None and not isinstance(value, kind):
+            raise StoreUnreadableError(
+                f"{path}: '{key}' must be {wanted}; fix it by hand, nothing was written"
+            )
+    for item_id, table in data.get("items", {}).items():
+        if not isinstance(table, dict):
+            raise StoreUnreadableError(
+                f"{path}: items.{item_id} must be a table; fix it by hand, nothing was written"
+            )
+    if any(not isinstance(record, dict) for record in data.get("deleted", [])):
+        raise StoreUnreadableError(
+            f"{path}: every [[deleted]] entry must be a table; fix it by hand, nothing was written"
+        )
 
 
 def create_store(path: Path, text: str = DEFAULT_STORE) -> None:
@@ -256,6 +305,7 @@ class Store:
                 raw, info = self._read()
                 same = raw == self._raw
                 theirs = self._data if same else parse_store(raw, self.path)
+                writable_shape(theirs, self.path)
                 applied = rebase(
                     change,
                     {**self._data.get("items", {}), **(base or {})},

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from modelboard.core.board_view import BoardView
 from modelboard.core.model import Item
 from modelboard.core.sorting import SortOrder
+from modelboard.render import plain
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.stage_column import StageColumn
 
@@ -102,7 +103,7 @@ class BoardScreen(ItemsScreen[None]):
             cursor = self.row if index == self.column and items else None
             self.query_one(f"#stage-{index}", StageColumn).show(items, cursor, board, now)
             header = self.query_one(f"#stage-header-{index}", Static)
-            header.update(Content(f"{self.view.stages[index]} ({len(items)})"))
+            header.update(Content(f"{plain(self.view.stages[index])} ({len(items)})"))
             header.set_class(index == self.column, "-current")
         self._after_cursor_move()
 

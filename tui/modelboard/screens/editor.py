@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Select, Static, TextArea
 from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
 from modelboard.core.text import for_terminal
+from modelboard.render import plain
 from modelboard.widgets.score_field import ScoreField
 
 HINTS = {
@@ -71,7 +72,7 @@ class EditorScreen(Screen[EditorResult | None]):
         yield Static(Content(heading), id="editor-title")
         with VerticalScroll(id="editor-body", can_focus=False):
             yield Static("Title", classes="label first")
-            yield Input(item.title if item else "", id="title", placeholder="a short name")
+            yield Input(plain(item.title) if item else "", id="title", placeholder="a short name")
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Static("Stage", classes="label")
@@ -83,10 +84,11 @@ class EditorScreen(Screen[EditorResult | None]):
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Static("Owner", classes="label")
-                    yield Input(item.owner if item else "", id="owner", placeholder="who owns it")
+                    owner = plain(item.owner) if item else ""
+                    yield Input(owner, id="owner", placeholder="who owns it")
                 with Vertical():
                     yield Static("Tags", classes="label")
-                    tags = ", ".join(item.tags) if item else ""
+                    tags = plain(", ".join(item.tags)) if item else ""
                     yield Input(tags, id="tags", placeholder="separated by commas")
             if board.goals:
                 names = ", ".join(f"{g.id} {g.title}" for g in board.goals)
@@ -102,7 +104,7 @@ class EditorScreen(Screen[EditorResult | None]):
                 yield Static(id=f"label-{name}", classes="label")
                 yield Static(HINTS.get(name, "Required by the template."), classes="hint")
                 yield TextArea(
-                    item.text(name) if item else "",
+                    for_terminal(item.text(name)) if item else "",
                     id=f"text-{name}",
                     classes="text-field",
                     soft_wrap=True,
@@ -117,9 +119,9 @@ class EditorScreen(Screen[EditorResult | None]):
         yield Footer()
 
     def _select(self, name: str, options: tuple[str, ...], value: str) -> Select[str]:
-        choices = [(option, option) for option in options]
+        choices = [(plain(option), option) for option in options]
         if value and value not in options:
-            choices.append((value, value))
+            choices.append((plain(value), value))
         return Select(choices, value=value, allow_blank=False, id=name, prompt=name)
 
     def on_mount(self) -> None:

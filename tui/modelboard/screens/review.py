@@ -129,7 +129,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         self._text("#review-title", f"Review  ·  {number} of {total}  ·  {scope} items")
         self._text("#review-head", f"{item.id}  {plain(item.title)}")
         flags = item_flags(item, board, self._now())
-        facts = [f"stage {item.stage}", f"kind {item.kind or '-'}"]
+        facts = [f"stage {plain(item.stage)}", f"kind {plain(item.kind) or '-'}"]
         facts.append(f"owner {plain(item.owner) or '-'}")
         if item.tags:
             facts.append("tags " + plain(", ".join(item.tags)))
@@ -142,7 +142,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         when = "never reviewed" if item.reviewed is None else f"last reviewed {days} days ago"
         if item.reviewed is None and days is not None:
             when += f" (created {days} days ago)"
-        due = f"{item.stage} items are due every {interval} days" if interval else ""
+        due = f"{plain(item.stage)} items are due every {interval} days" if interval else ""
         self._text("#review-facts", "  ·  ".join(facts) + f"\n{when}; {due}")
         for field in self.query(ScoreField):
             field.set_reactive(ScoreField.value, item.scores.get(field.criterion.key))

@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from modelboard.core.text import for_terminal
+
 
 class StoreErrorScreen(Screen[None]):
     """Shown instead of the board when the file does not parse; `r` tries again."""
@@ -29,7 +31,7 @@ class StoreErrorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error"):
             yield Static("The backlog cannot be opened", classes="dialog-title")
-            yield Static(self.message, markup=False, classes="dialog-text")
+            yield Static(for_terminal(self.message), markup=False, classes="dialog-text")
             yield Static(
                 "The file was not changed. Fix it in an editor (or `modelboard check`), "
                 "then press r.",

@@ -76,7 +76,7 @@ class RankedList(ScrollView, can_focus=False):
             item.id,
             "--" if value is None else f"{value:.0f}",
             plain(item.title),
-            item.stage,
+            plain(item.stage),
             plain(item.owner),
             " ".join(word for word in flags.words() if word != "unscored"),
         )
