@@ -37,7 +37,7 @@ from modelboard.core.review import Include, review_queue
 from modelboard.core.sorting import SortOrder, sorted_items
 from modelboard.core.staleness import is_stale
 from modelboard.core.store import Store, create_store, ensure_default_store
-from modelboard.core.text import for_terminal
+from modelboard.core.text import for_terminal, whole_number
 from modelboard.output import item_page, item_table
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
@@ -350,12 +350,10 @@ def _score(text: str) -> tuple[str, int | None]:
         raise UsageError(f"--score takes NAME=N, for example value=4 (got {text!r})")
     if not number.strip():
         return name.strip(), None
-    try:
-        return name.strip(), int(number)
-    except ValueError:
-        raise OperationError(
-            f"score {name}: {number!r} is not a whole number from 1 to 5"
-        ) from None
+    value = whole_number(number)
+    if value is None:
+        raise OperationError(f"score {name}: {number!r} is not a whole number from 1 to 5")
+    return name.strip(), value
 
 
 def _includes(raw: str | None) -> list[Include]:

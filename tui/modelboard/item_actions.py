@@ -69,10 +69,12 @@ def _say_what_is_missing(app: ModelboardApp, item_id: str | None) -> None:
 
 
 def move(app: ModelboardApp, item: Item, offset: int, moved: Saved = nothing_more) -> None:
-    """Move the item `offset` stages right (negative: left), if there is a stage there."""
+    """Move the item `offset` stages right (negative: left), if there is a stage there; an
+    item in a stage the board does not list goes to the first."""
     session = app.require_session()
     stages = session.backlog.board.stages
-    index = stages.index(item.stage) + offset if item.stage in stages else -1
+    # from a stage the board does not list, either key puts it where it is shown: the first
+    index = stages.index(item.stage) + offset if item.stage in stages else 0
     if not 0 <= index < len(stages):
         app.notify(f"{item.id} is in the {'first' if offset < 0 else 'last'} stage.")
         return

@@ -37,8 +37,10 @@ class BoardView:
         board = backlog.board
         by_stage: dict[str, list[Item]] = {stage: [] for stage in board.stages}
         for item in backlog.items.values():
-            if item.stage in by_stage and (not text or matches(item, text)):
-                by_stage[item.stage].append(item)
+            if not text or matches(item, text):
+                # a stage the board does not list: shown first, flagged, never hidden
+                stage = item.stage if item.stage in by_stage else board.stages[0]
+                by_stage[stage].append(item)
         columns = tuple(tuple(sorted_items(by_stage[s], order, board)) for s in board.stages)
         return cls(board.stages, columns, len(backlog.items))
 

@@ -12,8 +12,10 @@ from typing import Any
 
 from modelboard.core.flags import item_flags
 from modelboard.core.ids import id_order
+from modelboard.core.markdown import md_line, md_lines
 from modelboard.core.model import Backlog, Board, Item
 from modelboard.core.scoring import priority
+from modelboard.core.text import sheet_cell
 from modelboard.core.times import iso
 
 _RAW_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
@@ -140,39 +142,47 @@ def export_csv(backlog: Backlog, now: dt.datetime) -> str:
             row[name] = item.text(name)
         row["missing"] = ";".join(summary["missing"])
         row["stale"] = "yes" if summary["stale"] else "no"
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow([_cell(row.get(c)) for c in columns])
     return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: nothing for None, and text a spreadsheet would run as a formula quoted."""
+    if value is None:
+        return ""
+    return sheet_cell(value) if isinstance(value, str) else value
 
 
 def export_markdown(backlog: Backlog, now: dt.datetime) -> str:
     """A readable document: one section per stage, one entry per item."""
     board = backlog.board
-    lines = [f"# {board.name}", ""]
+    lines = [f"# {md_line(board.name)}", ""]
     for stage in board.stages:
         items = [i for i in _in_board_order(backlog) if i.stage == stage]
-        lines += [f"## {stage} ({len(items)})", ""]
+        lines += [f"## {md_line(stage)} ({len(items)})", ""]
         for item in items:
             summary = item_summary(item, board, now)
             value = summary["priority"]
             facts = [f"priority {value:.0f}" if value is not None else "unscored"]
             if item.owner:
-                facts.append(f"owner {item.owner}")
+                facts.append(f"owner {md_line(item.owner)}")
             if summary["stale"]:
                 facts.append("stale")
             if summary["missing"]:
-                facts.append("missing " + ", ".join(summary["missing"]))
-            lines.append(f"### {item.id}: {_md_line(item.title)}")
+                facts.append("missing " + md_line(", ".join(summary["missing"])))
+            lines.append(f"### {item.id}: {md_line(item.title)}")
             lines += ["", "*" + "; ".join(facts) + "*", ""]
             for name in board.template_fields:
                 if item.text(name).strip():
-                    lines += [f"**{name.capitalize()}:** {item.text(name).strip()}", ""]
+                    label = md_line(name.capitalize())
+                    lines += [f"**{label}:** {md_lines(item.text(name))}", ""]
         if not items:
             lines += ["(none)", ""]
+    strays = [i for i in _in_board_order(backlog) if i.stage not in board.stages]
+    if strays:
+        lines += ["## in a stage the board does not list", ""]
+        lines += [f"- {i.id}: {md_line(i.title)} (stage {md_line(i.stage)})" for i in strays]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _md_line(text: str) -> str:
-    return text.replace("\n", " ")
 
 
 def _in_board_order(backlog: Backlog) -> Iterable[Item]:

@@ -21,6 +21,8 @@ class ItemFlags:
     missing: tuple[str, ...]
     unscored: tuple[str, ...]
     no_goal: bool
+    unknown_stage: bool = False
+    """Its stage is not one of the board's (a typo by hand): shown in the first column."""
 
     @property
     def incomplete(self) -> bool:
@@ -29,7 +31,12 @@ class ItemFlags:
 
     def words(self) -> list[str]:
         """The markers a listing shows, in their fixed order."""
-        marks = {"stale": self.stale, "incomplete": self.incomplete, "unscored": self.unscored}
+        marks = {
+            "stage?": self.unknown_stage,
+            "stale": self.stale,
+            "incomplete": self.incomplete,
+            "unscored": self.unscored,
+        }
         return [word for word, on in marks.items() if on]
 
 
@@ -40,4 +47,5 @@ def item_flags(item: Item, board: Board, now: dt.datetime) -> ItemFlags:
         missing=tuple(missing_fields(item, board)),
         unscored=tuple(unscored_criteria(item, board)),
         no_goal=serves_no_goal(item, board),
+        unknown_stage=item.stage not in board.stages,
     )

@@ -18,8 +18,11 @@ from modelboard.core import history
 from modelboard.core.actor import Actor
 from modelboard.core.change import Change, ItemAdd, ItemEdit, Step
 from modelboard.core.errors import OperationError
+from modelboard.core.ids import is_id
 from modelboard.core.model import Backlog
 from modelboard.core.operations import edit_item, new_item_fields, validated
+from modelboard.core.store import MAX_DEPTH, too_deep
+from modelboard.core.text import from_sheet, whole_number
 from modelboard.core.times import whole_seconds
 
 TIMES = ("created", "updated", "reviewed")
@@ -44,6 +47,10 @@ def rows_of(text: str, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
             document = json.loads(text)
         except json.JSONDecodeError as error:
             raise ImportRejected(f"not JSON: line {error.lineno}, column {error.colno}") from None
+        except RecursionError:
+            raise ImportRejected("not an export: values nested too deeply") from None
+        if too_deep({"": document}, MAX_DEPTH) is not None:
+            raise ImportRejected(f"not an export: values nested more than {MAX_DEPTH} deep")
         items = document.get("items") if isinstance(document, dict) else document
         if not isinstance(items, list):
             raise ImportRejected("JSON must be an export (an object with 'items') or a list")
@@ -54,10 +61,12 @@ def rows_of(text: str, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for record in reader:
         fields: dict[str, Any] = {}
         scores: dict[str, Any] = {}
-        for column, value in record.items():
+        for column, cell in record.items():
             if column is None:
-                fields[""] = value  # more cells than columns
-            elif column.startswith("score."):
+                fields[""] = cell  # more cells than columns
+                continue
+            value = from_sheet(cell) if isinstance(cell, str) else cell
+            if column.startswith("score."):
                 scores[column.removeprefix("score.")] = value
             elif column in ("tags", "goals"):
                 fields[column] = [t for t in (value or "").split(";") if t.strip()]
@@ -92,7 +101,11 @@ def _row_step(
 ) -> tuple[Step | None, str]:
     if "" in row:
         raise OperationError("not an item (extra cells or not an object)")
-    item_id = str(row.get("id") or "").strip() or None
+    raw_id = row.get("id")
+    item_id = raw_id.strip() or None if isinstance(raw_id, str) else None
+    if raw_id not in (None, "") and (item_id is None or not is_id(item_id)):
+        shown = repr(raw_id)[:40]
+        raise OperationError(f"id {shown} is not an id (ids look like M-12)")
     if item_id is not None:
         if item_id in seen:
             raise OperationError(f"{item_id} appears twice")
@@ -101,7 +114,10 @@ def _row_step(
     names = ("title", "stage", "kind", "owner", "tags", "goals", *board.template_fields)
     values = {name: row[name] for name in names if name in row}
     values = {k: v for k, v in values.items() if v is not None}
-    scores = {k: _score(k, v) for k, v in (row.get("scores") or {}).items()}
+    raw_scores = row.get("scores") or {}
+    if not isinstance(raw_scores, dict):
+        raise OperationError("scores: must be an object of criterion: score")
+    scores = {k: _score(k, v) for k, v in raw_scores.items()}
     values["scores"] = scores
     clean = validated(board, values)
     existing = backlog.item(item_id) if item_id else None
@@ -133,21 +149,17 @@ def _row_step(
 def _score(name: str, value: Any) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, bool):
-        raise OperationError(f"score {name}: {value!r} is not a whole number from 1 to 5")
-    try:
-        number = int(str(value))
-    except ValueError:
-        raise OperationError(f"score {name}: {value!r} is not a whole number from 1 to 5") from None
+    number = None if isinstance(value, bool | float) else whole_number(str(value))
+    if number is None:
+        raise OperationError(f"score {name}: {str(value)[:20]!r} is not a whole number from 1 to 5")
     return number
 
 
 def _moment(name: str, value: Any) -> dt.datetime:
     try:
-        moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise OperationError(f"{name}: {value!r} is not a date-time") from None
-    return whole_seconds(moment)
+        return whole_seconds(dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+    except (ValueError, OverflowError):
+        raise OperationError(f"{name}: {str(value)[:40]!r} is not a date-time") from None
 
 
 def _entry(entry: Any) -> dict[str, Any]:

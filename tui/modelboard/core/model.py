@@ -86,9 +86,10 @@ class Board:
         return self.review_days_by_stage.get(stage, self.review_days)
 
     def is_open(self, stage: str) -> bool:
-        """True for a stage of the board whose own review interval is not 0: `retired = 0`
-        marks items that are done, left out of rankings. A board-wide 0 only stops staleness."""
-        return stage in self.stages and self.review_days_by_stage.get(stage) != 0
+        """False for a stage whose own review interval is 0: `retired = 0` marks items that
+        are done, left out of rankings. A board-wide 0 only stops staleness; an item in a
+        stage the board does not list is open (and flagged), never hidden."""
+        return self.review_days_by_stage.get(stage) != 0
 
     def criterion(self, key: str) -> Criterion | None:
         """The criterion named `key`, if the board has one."""

@@ -15,8 +15,10 @@ from modelboard.core.errors import UsageError
 from modelboard.core.flags import item_flags
 from modelboard.core.history import ADDED, EventKind, deletion_from_data
 from modelboard.core.ids import id_order
-from modelboard.core.model import Backlog, Item
+from modelboard.core.markdown import md_line
+from modelboard.core.model import MAX_REVIEW_DAYS, Backlog, Item
 from modelboard.core.ranking import open_items, scored_ranking
+from modelboard.core.text import whole_number
 from modelboard.core.times import day, iso, midnight
 
 TOP = 10
@@ -28,7 +30,10 @@ def period_start(text: str, now: dt.datetime) -> dt.datetime:
     text = text.strip().lower()
     days = _DAYS.match(text)
     if days:
-        return now - dt.timedelta(days=int(days.group(1)))
+        count = whole_number(days.group(1))
+        if count is None or count > MAX_REVIEW_DAYS:
+            raise UsageError(f"--since takes at most {MAX_REVIEW_DAYS} days (got {text!r})")
+        return now - dt.timedelta(days=count)
     try:
         return midnight(dt.date.fromisoformat(text))
     except ValueError:
@@ -110,16 +115,10 @@ def build_report(
     return report
 
 
-def _md(text: str) -> str:
-    """Item text as plain Markdown: no line breaks, no accidental emphasis or tables."""
-    text = " ".join(text.split())
-    return re.sub(r"([\\`*_\[\]|<])", r"\\\1", text)
-
-
 def markdown(report: Report) -> str:
     """The digest as Markdown that reads well pasted into an e-mail or a wiki."""
     lines = [
-        f"# {_md(report.board_name)}: update {day(report.since)} to {day(report.now)}",
+        f"# {md_line(report.board_name)}: update {day(report.since)} to {day(report.now)}",
         "",
     ]
 
@@ -130,8 +129,8 @@ def markdown(report: Report) -> str:
             lines.extend(["None.", ""])
             return
         for e in events:
-            detail = f": {_md(e.detail)}" if show_detail else ""
-            lines.append(f"- {e.item_id} {_md(e.title)}{detail} ({_md(e.by)}, {day(e.at)})")
+            detail = f": {md_line(e.detail)}" if show_detail else ""
+            lines.append(f"- {e.item_id} {md_line(e.title)}{detail} ({md_line(e.by)}, {day(e.at)})")
         lines.append("")
 
     section("Added", report.added, show_detail=False)
@@ -143,7 +142,8 @@ def markdown(report: Report) -> str:
     if report.top:
         lines += ["| # | id | title | stage | priority |", "| --- | --- | --- | --- | --- |"]
         for rank, (item, value) in enumerate(report.top, start=1):
-            lines.append(f"| {rank} | {item.id} | {_md(item.title)} | {item.stage} | {value:.0f} |")
+            title, stage = md_line(item.title), md_line(item.stage)
+            lines.append(f"| {rank} | {item.id} | {title} | {stage} | {value:.0f} |")
     else:
         lines.append("No scored items.")
     lines += ["", "## Health", ""]
@@ -151,7 +151,7 @@ def markdown(report: Report) -> str:
     for label, ids in health.items():
         lines.append(f"- {label}: {len(ids)}" + (f" ({', '.join(ids)})" if ids else ""))
     lines += ["", "## Items per stage", ""]
-    lines += [f"- {stage}: {count}" for stage, count in report.per_stage.items()]
+    lines += [f"- {md_line(stage)}: {count}" for stage, count in report.per_stage.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,9 @@ _CONTROL_ALL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+_FORMULA_STARTS = frozenset("=+-@\t\r'")
+
+
 def clean_text(value: str) -> str:
     """Multi-line text as typed, minus control characters; line breaks become `\\n`."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
@@ -26,6 +29,27 @@ def clean_line(value: str) -> str:
     if "\n" in value or "\r" in value:
         raise ValueError("must be one line (it contains a line break)")
     return _CONTROL_ALL.sub("", value)
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number written in ASCII digits (at most nine), else None: `３` and `1e3` are
+    not numbers here, and no length of digits can make converting them slow or fail."""
+    text = text.strip()
+    digits = text.removeprefix("-").removeprefix("+")
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
+        return None
+    return int(text)
+
+
+def sheet_cell(value: str) -> str:
+    """A cell as a spreadsheet must show it: text that would start a formula gets a `'`
+    in front (and so does text that starts with `'`, so `from_sheet` can take it off)."""
+    return "'" + value if value[:1] in _FORMULA_STARTS else value
+
+
+def from_sheet(value: str) -> str:
+    """A cell as `sheet_cell` wrote it, back to the text it was."""
+    return value[1:] if value[:1] == "'" and value[1:2] in _FORMULA_STARTS else value
 
 
 def for_terminal(value: str) -> str:

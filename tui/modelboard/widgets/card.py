@@ -29,6 +29,8 @@ def card_lines(item: Item, board: Board, now: dt.datetime, width: int) -> list[l
     first = [(fit(item.id, width - len(score) - 1), "id"), (" " + score, "priority")]
     flags = item_flags(item, board, now)
     markers: list[Run] = []
+    if flags.unknown_stage:
+        markers.append(("stage?", "incomplete"))
     if flags.stale:
         markers.append(("stale", "stale"))
     if flags.incomplete:
