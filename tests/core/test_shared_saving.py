@@ -195,3 +195,42 @@ def test_delete_names_the_backup_only_when_one_was_kept(
     err = io.StringIO()
     assert main(["delete", "M-2"], now=NOW, stdout=io.StringIO(), stderr=err) == 0
     assert "warning: no backup" in err.getvalue()
+
+
+def test_a_file_an_editor_is_writing_in_place_is_waited_for(store_file: Path) -> None:
+    import threading
+
+    store = Store.open(store_file)
+    store.save(operations.add_item(store.backlog, {"title": "a"}, ACTOR))
+    whole = store_file.read_text() + '\n[items.M-7]\ntitle = "By hand"\nstage = "ready"\n'
+    store_file.write_text("")  # the editor empties the file first...
+
+    def editor_finishes() -> None:
+        time.sleep(0.5)
+        store_file.write_text(whole)  # ...and writes it whole a moment later
+
+    writer = threading.Thread(target=editor_finishes)
+    writer.start()
+    store.save(operations.add_item(store.backlog, {"title": "b"}, ACTOR))
+    writer.join()
+    items = Store.open(store_file).backlog.items
+    assert {i.title for i in items.values()} == {"a", "By hand", "b"}
+    assert "[board]" in store_file.read_text()
+
+
+def test_a_file_left_empty_is_refused(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from modelboard.core import store as store_module
+
+    monkeypatch.setattr(store_module, "SETTLE_SECONDS", 0.3)
+    store = Store.open(store_file)
+    store_file.write_text("")
+    with pytest.raises(SaveError, match="empty on disk"):
+        store.save(operations.add_item(store.backlog, {"title": "x"}, ACTOR))
+    assert store_file.read_text() == ""
+
+
+def test_a_fifo_where_the_store_was_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "backlog.toml"
+    os.mkfifo(fifo)
+    run = main(["--file", str(fifo), "list"], now=NOW, stdout=io.StringIO(), stderr=io.StringIO())
+    assert run == 3

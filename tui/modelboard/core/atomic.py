@@ -82,11 +82,14 @@ def _open_lock(target: Path, path: Path) -> int:
     for _ in range(20):  # a lock file just created gets the store's mode a moment later
         for mode in (os.O_RDWR, os.O_RDONLY):
             try:
-                return os.open(path, mode | flags)
+                fd = os.open(path, mode | flags)
             except PermissionError:
                 continue
             except OSError as error:
                 raise SaveError(f"cannot open the lock file {path}: {error.strerror}") from error
+            if os.fstat(fd).st_uid == os.getuid():
+                _share_like_store(fd, target)  # one made narrower by hand is opened up again
+            return fd
         time.sleep(_POLL_SECONDS)
     raise SaveError(
         f"cannot open the lock file {path}: permission denied; it must be readable by everyone "

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -56,8 +57,13 @@ def item_details(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
+    """Any TOML value as JSON can hold it: times as text, inf and nan as text too."""
     if isinstance(value, dt.datetime | dt.date):
         return iso(value)
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, Mapping):
         return {key: _plain(inner) for key, inner in value.items()}
     if isinstance(value, list):

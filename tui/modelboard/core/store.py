@@ -35,6 +35,8 @@ from modelboard.core.model import (
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
 SAVE_ATTEMPTS = 5  # merges in a row, while someone else keeps writing the file
+SETTLE_SECONDS = 3.0  # how long a save waits for someone else's write to finish
+SETTLE_STEP = 0.15  # a write that pauses longer than this mid-file is not told apart
 MAX_DEPTH = 64  # no store needs more; deeper values would exhaust the reader's stack
 
 
@@ -304,6 +306,8 @@ class Store:
             for _ in range(SAVE_ATTEMPTS):
                 raw, info = self._read()
                 same = raw == self._raw
+                if not same:
+                    raw, info = self._settled(raw, info)
                 theirs = self._data if same else parse_store(raw, self.path)
                 writable_shape(theirs, self.path)
                 applied = rebase(
@@ -344,9 +348,21 @@ class Store:
 
     @property
     def read_only(self) -> bool:
-        """True when the file exists and this user may not write it (a rename would need
-        only the folder, so without this check a read-only store would be rewritten)."""
-        return self.target.exists() and not os.access(self.target, os.W_OK)
+        """True when this user may not replace the file: they may not write it (a rename
+        needs only the folder, so without this check it would be rewritten anyway), may not
+        write its folder, or the folder is sticky and neither it nor the file is theirs."""
+        if not self.target.exists():
+            return False
+        folder = self.target.parent
+        if not os.access(self.target, os.W_OK) or not os.access(folder, os.W_OK | os.X_OK):
+            return True
+        try:
+            uid, folder_info = os.getuid(), folder.stat()
+            sticky = bool(folder_info.st_mode & stat.S_ISVTX)
+            theirs = self.target.stat().st_uid != uid and folder_info.st_uid != uid
+        except OSError:
+            return False
+        return sticky and theirs and uid != 0
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
@@ -354,6 +370,27 @@ class Store:
                 f"read-only: you may not write {self.path}; nothing was changed "
                 "(ask its owner for write access, for example through its group)"
             )
+
+    def _settled(self, raw: bytes, info: os.stat_result) -> tuple[bytes, os.stat_result]:
+        """The file someone else changed, once they have finished writing it.
+
+        Editors that write in place empty the file first: a save must never take an empty or
+        half-written file for the backlog. So the new content must stay the same for a
+        moment, and an empty file is waited for and then refused.
+        """
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            time.sleep(SETTLE_STEP)
+            again, again_info = self._read()
+            if again == raw and Signature.of(again_info) == Signature.of(info) and raw.strip():
+                return raw, info
+            if time.monotonic() >= deadline:
+                what = "is empty on disk" if not again.strip() else "kept changing"
+                raise SaveError(
+                    f"{self.path} {what} while this change was being saved (someone is writing "
+                    "it); nothing was written, try again"
+                )
+            raw, info = again, again_info
 
     def _still(self, raw: bytes, info: os.stat_result) -> bool:
         """True when the file on disk is still the one read (by `stat`, then by its bytes)."""
@@ -371,8 +408,10 @@ class Store:
     def _read(self) -> tuple[bytes, os.stat_result]:
         for attempt in range(3):
             try:
-                with open(self.target, "rb") as handle:
-                    info = os.fstat(handle.fileno())
+                # O_NONBLOCK: a FIFO put where the store was must not hang the open
+                fd = os.open(self.target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+                with os.fdopen(fd, "rb") as handle:
+                    info = os.fstat(fd)
                     if not stat.S_ISREG(info.st_mode):
                         raise StoreUnreadableError(f"{self.path} is not a regular file")
                     return handle.read(), info
