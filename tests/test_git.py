@@ -130,3 +130,122 @@ def test_the_same_field_changed_on_both_sides_is_a_marked_conflict(repo: Path) -
     result = items(repo)
     assert result["M-1"]["stage"] == "building" and result["M-2"]["owner"] == "carl"
     assert result["M-3"]["title"] == "Theirs new"
+
+
+def conflicted(
+    repo: Path, ours: tuple[tuple[str, ...], ...], theirs: tuple[tuple[str, ...], ...]
+) -> str:
+    """Merge two branches that made these changes; the file git left behind."""
+    branch(repo, "ours", *ours)
+    branch(repo, "theirs", *theirs)
+    git(repo, "checkout", "-q", "ours")
+    merged = git(repo, "merge", "--no-edit", "theirs", check=False)
+    assert merged.returncode != 0
+    assert "UU backlog.toml" in git(repo, "status", "--porcelain").stdout
+    return (repo / "backlog.toml").read_text()
+
+
+def keep_theirs(text: str) -> str:
+    """Resolve every conflict block by keeping the other branch's side."""
+    kept, side = [], None
+    for line in text.splitlines(keepends=True):
+        if line.startswith("<<<<<<< "):
+            side = "ours"
+        elif line.startswith("=======") and side:
+            side = "theirs"
+        elif line.startswith(">>>>>>> "):
+            side = None
+        elif side != "ours":
+            kept.append(line)
+    return "".join(kept)
+
+
+def test_a_score_conflict_keeps_an_inline_table_either_way(repo: Path) -> None:
+    text = conflicted(repo, (("edit", "M-1", "--score", "value=3"),),
+                      (("edit", "M-1", "--score", "value=5"),))  # fmt: skip
+    (repo / "backlog.toml").write_text(keep_theirs(text))
+    assert items(repo)["M-1"]["scores"] == {"value": 5}
+    assert mb(repo, "check")[0] == 0
+
+
+def test_deleted_here_and_edited_there_shows_their_item_among_the_items(repo: Path) -> None:
+    text = conflicted(repo, (("delete", "M-2"),), (("edit", "M-2", "--owner", "bea"),))
+    assert text.index("<<<<<<<") > text.index("[items.M-1]")
+    (repo / "backlog.toml").write_text(keep_theirs(text))
+    assert items(repo)["M-2"]["owner"] == "bea"
+    assert tomllib.loads((repo / "backlog.toml").read_text())["version"] == 1
+
+
+def test_a_cleared_score_against_a_set_one_has_markers(repo: Path) -> None:
+    branch(repo, "prep", ("edit", "M-1", "--score", "value=2"))
+    git(repo, "merge", "-q", "prep")
+    text = conflicted(repo, (("edit", "M-1", "--score", "value="),),
+                      (("edit", "M-1", "--score", "value=5"),))  # fmt: skip
+    assert "<<<<<<< ours" in text
+    (repo / "backlog.toml").write_text(keep_theirs(text))
+    assert items(repo)["M-1"]["scores"] == {"value": 5}
+
+
+def test_a_setting_removed_on_one_branch_is_removed(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "theirs")
+    path = repo / "backlog.toml"
+    path.write_text(path.read_text().replace("higher_is_worse = true", ""))
+    git(repo, "commit", "-qam", "effort is no longer worse when high")
+    git(repo, "checkout", "-q", "main")
+    branch(repo, "ours", ("add", "Ours"))
+    git(repo, "checkout", "-q", "ours")
+    assert git(repo, "merge", "-q", "--no-edit", "theirs", check=False).returncode == 0
+    criteria = tomllib.loads(path.read_text())["scoring"]["criteria"]
+    assert "higher_is_worse" not in criteria["effort"]
+
+
+def test_the_driver_survives_a_common_ancestor_with_markers(tmp_path: Path) -> None:
+    base = tmp_path / "base.toml"
+    ours = tmp_path / "ours.toml"
+    theirs = tmp_path / "theirs.toml"
+    store = DEFAULT_STORE + BASE_ITEMS
+    base.write_text(
+        store.replace(
+            'owner = "anna"', '<<<<<<< x\nowner = "anna"\n=======\nowner = "b"\n>>>>>>> y'
+        )
+    )
+    ours.write_text(store)
+    theirs.write_text(store.replace('"Fraud scoring"', '"Fraud scoring v2"'))
+    code = main(["merge", str(base), str(ours), str(theirs)], now=NOW, stdout=io.StringIO(),
+                stderr=io.StringIO())  # fmt: skip
+    assert code == 0
+    assert tomllib.loads(ours.read_text())["items"]["M-2"]["title"] == "Fraud scoring v2"
+
+
+def test_a_side_that_is_not_a_store_is_one_whole_conflict(tmp_path: Path) -> None:
+    base, ours, theirs = (tmp_path / f"{n}.toml" for n in ("base", "ours", "theirs"))
+    base.write_text(DEFAULT_STORE)
+    ours.write_text(DEFAULT_STORE + BASE_ITEMS)
+    theirs.write_text("this is not = = toml")
+    err = io.StringIO()
+    assert main(["merge", str(base), str(ours), str(theirs)], now=NOW, stdout=io.StringIO(),
+                stderr=err) == 1  # fmt: skip
+    text = ours.read_text()
+    assert text.startswith("<<<<<<< ours\n") and "this is not = = toml" in text
+    missing = main(["merge", str(tmp_path / "nope"), str(ours), str(theirs)], now=NOW,
+                   stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    assert missing == 1
+
+
+def test_git_setup_escapes_a_space_and_keeps_crlf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "r"
+    folder.mkdir()
+    git(folder, "init", "-q")
+    (folder / ".gitattributes").write_bytes(b"*.png binary\r\n")
+    store = folder / "my backlog.toml"
+    store.write_text(DEFAULT_STORE)
+    monkeypatch.chdir(folder)
+    assert main(["--file", str(store), "git-setup"], now=NOW, stdout=io.StringIO(),
+                stderr=io.StringIO()) == 0  # fmt: skip
+    assert (folder / ".gitattributes").read_bytes() == (
+        b'*.png binary\r\n"my backlog.toml" merge=modelboard\r\n'
+    )
+    attribute = git(folder, "check-attr", "merge", "my backlog.toml").stdout
+    assert attribute.strip().endswith("merge: modelboard")

@@ -396,7 +396,5 @@ def cmd_git_setup(args: argparse.Namespace, ctx: Context) -> int:
     """Make git merge the store with `modelboard merge`, and ignore its lock file."""
     from modelboard.core import git_setup
 
-    store = ctx.location().path
-    for line in git_setup.configure(store, Path.cwd()):
-        ctx.say(line)
+    git_setup.configure(ctx.location().path, Path.cwd(), ctx.say)
     return EXIT_OK

@@ -40,7 +40,8 @@ class ItemDelete:
 
 @dataclass(frozen=True)
 class SettingEdit:
-    """New values for keys of a settings table (such as a criterion's weight).
+    """New values for keys of a settings table (such as a criterion's weight); None
+    removes a key, and a table left empty by removals goes too.
 
     `previous` holds the values as they were, so the edit can be undone and merged.
     """
@@ -106,10 +107,19 @@ def apply_to_data(data: dict[str, Any], change: Change) -> None:
             items.pop(step.item_id, None)
             data.setdefault("deleted", []).append(dict(step.record))
         elif isinstance(step, SettingEdit):
+            parents = []
             node = data
             for key in step.path:
                 node[key] = dict(node.get(key, {}))
+                parents.append((node, key))
                 node = node[key]
-            node.update(step.values)
+            for key, value in step.values.items():
+                if value is None:
+                    node.pop(key, None)
+                else:
+                    node[key] = value
+            if not node and None in step.values.values():
+                parent, key = parents[-1]
+                del parent[key]
         else:
             items[step.item_id] = edited_table(items[step.item_id], step)

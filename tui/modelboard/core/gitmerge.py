@@ -29,12 +29,12 @@ from modelboard.core.change import (
     apply_to_data,
     table_at,
 )
-from modelboard.core.errors import Conflict
+from modelboard.core.errors import Conflict, OperationError, StoreUnreadableError
 from modelboard.core.history import entry_from_data
 from modelboard.core.ids import next_id
 from modelboard.core.merge import rebase_partly
 from modelboard.core.model import deleted_ids
-from modelboard.core.splice import spliced
+from modelboard.core.splice import render_item, spliced, toml_value
 from modelboard.core.store import parse_store, text_of
 from modelboard.core.toml_layout import layout, table_span
 
@@ -51,14 +51,58 @@ class MergeResult:
 
 
 def merge_files(base: Path, ours: Path, theirs: Path, actor: Actor) -> MergeResult:
-    """Merge the three files git hands the driver (BASE may be empty: no common ancestor)."""
-    raw_base = base.read_bytes()
-    base_data = parse_store(raw_base, base) if raw_base.strip() else {}
-    ours_text, newline = text_of(ours.read_bytes())
-    ours_data = parse_store(ours.read_bytes(), ours)
-    theirs_data = parse_store(theirs.read_bytes(), theirs)
+    """Merge the three files git hands the driver (BASE may be empty: no common ancestor).
+
+    A side that cannot be read as a store is no reason to lose the other: the whole file is
+    then one conflict, both versions between the markers, for a person to sort out.
+    """
+    sides = {"base": base, "ours": ours, "theirs": theirs}
+    raw = {label: _read(path, label) for label, path in sides.items()}
+    ours_text, newline = text_of(raw["ours"])
+    try:
+        # a criss-cross merge hands over a common ancestor that itself holds conflicts
+        base_text = _ours_side(raw["base"].decode("utf-8"))
+        base_data = parse_store(base_text.encode(), Path("the common ancestor"))
+        ours_data = parse_store(raw["ours"], Path("ours"))
+        theirs_data = parse_store(raw["theirs"], Path("theirs"))
+    except (StoreUnreadableError, UnicodeDecodeError) as error:
+        theirs_text = text_of(raw["theirs"])[0] if _is_text(raw["theirs"]) else ""
+        whole = f"<<<<<<< ours\n{ours_text}=======\n{theirs_text}>>>>>>> theirs\n"
+        reason = getattr(error, "message", str(error))
+        conflict = Conflict("(file)", "(whole file)", reason, "")
+        return MergeResult(whole.replace("\n", newline), (conflict,), ())
     result = merge(base_data, ours_text, ours_data, theirs_data, actor)
     return MergeResult(result.text.replace("\n", newline), result.conflicts, result.renumbered)
+
+
+def _read(path: Path, label: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise OperationError(f"cannot read {label} ({path}): {error.strerror}") from None
+
+
+def _is_text(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _ours_side(text: str) -> str:
+    """Text with git's conflict blocks replaced by their first side."""
+    kept, side = [], None
+    for line in text.splitlines(keepends=True):
+        if line.startswith("<<<<<<< "):
+            side = "ours"
+        elif line.startswith("=======") and side == "ours":
+            side = "theirs"
+        elif line.startswith(">>>>>>> ") and side == "theirs":
+            side = None
+        elif side != "theirs":
+            kept.append(line)
+    return "".join(kept)
 
 
 def merge(
@@ -143,14 +187,16 @@ def _setting_edits(
     edits: list[SettingEdit] = []
     here_base = table_at(base, path) if path else base
     here_theirs = table_at(theirs, path) if path else theirs
-    values, previous = {}, {}
-    for key, value in here_theirs.items():
+    values: dict[str, Any] = {}
+    previous: dict[str, Any] = {}
+    for key in dict.fromkeys([*here_theirs, *here_base]):
         if not path and key in _NOT_SETTINGS:
             continue
-        if isinstance(value, dict):
-            edits.extend(_setting_edits(base, theirs, (*path, key)))
-        elif here_base.get(key) != value:
-            values[key], previous[key] = value, here_base.get(key)
+        value, was = here_theirs.get(key), here_base.get(key)
+        if isinstance(value, dict) or (value is None and isinstance(was, dict)):
+            edits.extend(_setting_edits(base, theirs, (*path, key)))  # None: a table removed
+        elif was != value:
+            values[key], previous[key] = value, was
     if values and path:
         edits.insert(0, SettingEdit(path, values, previous))
     return edits
@@ -165,29 +211,36 @@ def _marked(
     conflicts: tuple[Conflict, ...],
     theirs: Mapping[str, Any],
 ) -> str:
-    """The text with git's markers around each conflicting line: ours, then theirs."""
+    """The text with git's markers around each conflicting line: ours, then theirs. A line
+    one side does not have stands empty on that side, so every conflict has its markers."""
     items = merged.get("items", {})
     spans = layout(text, frozenset(items)).spans
+    their_items = theirs.get("items", {})
     marks: dict[tuple[int, int], str] = {}
     for conflict in conflicts:
         if conflict.field == "(item)":
-            start, end = spans.get(conflict.item_id, (0, 0))
-            their_table = theirs.get("items", {}).get(conflict.item_id)
-            block = _rendered({"items": {conflict.item_id: their_table}}) if their_table else ""
-            marks[(start, end)] = block
+            if conflict.item_id in spans:  # changed here, deleted there
+                marks[spans[conflict.item_id]] = ""
+            else:  # deleted here, changed there: their whole item, after the others
+                end = max((e for _, e in spans.values()), default=len(text))
+                table = their_items.get(conflict.item_id, {})
+                marks[(end, end)] = render_item(conflict.item_id, table)
             continue
-        if conflict.item_id in items:
+        if conflict.item_id in spans:
             start, end = spans[conflict.item_id]
             name = conflict.field.partition(".")[0]
-            their_value = theirs.get("items", {}).get(conflict.item_id, {}).get(name)
+            their_value = their_items.get(conflict.item_id, {}).get(name)
         else:  # a setting: item_id is the table's dotted path
             table_path = tuple(conflict.item_id.split("."))
             start, end = table_span(text, table_path)
             name = conflict.field
             their_value = table_at(theirs, table_path).get(name)
         line = _line_of(text, start, end, name)
-        if line is not None:
-            marks[line] = _rendered({name: their_value}) if their_value is not None else ""
+        if line is None:  # not a line here: an empty side, just under the header
+            header_end = text.find("\n", start, end) + 1 or end
+            line = (header_end, header_end)
+        if line not in marks:
+            marks[line] = _rendered(name, their_value)
     for (start, end), their_lines in sorted(marks.items(), reverse=True):
         ours = text[start:end]
         if ours and not ours.endswith("\n"):
@@ -198,8 +251,13 @@ def _marked(
     return text
 
 
-def _rendered(data: Mapping[str, Any]) -> str:
-    return tomlkit.dumps(dict(data))
+def _rendered(name: str, value: Any) -> str:
+    """`name = value` on one line (tables inline), as the file holds such a field."""
+    if value is None:
+        return ""
+    doc = tomlkit.document()
+    doc[name] = toml_value(value)
+    return tomlkit.dumps(doc)
 
 
 def _line_of(text: str, start: int, end: int, name: str) -> tuple[int, int] | None:

@@ -30,18 +30,19 @@ from modelboard.core.toml_layout import UnusualLayout, layout, table_span
 # ---- rendering ---------------------------------------------------------------------------
 
 
-def _toml_value(value: Any) -> Any:
+def toml_value(value: Any) -> Any:
+    """A value as tomlkit writes it on one line: tables inline, arrays of tables one per line."""
     if isinstance(value, str):
         return tomlkit.string(value, multiline="\n" in value)
     if isinstance(value, dict):
         table = tomlkit.inline_table()
         for key, inner in value.items():
-            table[key] = _toml_value(inner)
+            table[key] = toml_value(inner)
         return table
     if isinstance(value, list | tuple):
         array = tomlkit.array()
         for inner in value:
-            array.append(_toml_value(inner))
+            array.append(toml_value(inner))
         if value and isinstance(value[0], dict):
             array.multiline(True)
         return array
@@ -52,7 +53,7 @@ def render_item(item_id: str, fields: Mapping[str, Any]) -> str:
     """A new item's block, `[items.ID]` and its fields in the order given."""
     table = tomlkit.table()
     for name, value in fields.items():
-        table[name] = _toml_value(value)
+        table[name] = toml_value(value)
     items = tomlkit.table(is_super_table=True)
     items[item_id] = table
     doc = tomlkit.document()
@@ -64,7 +65,7 @@ def render_deleted(record: Mapping[str, Any]) -> str:
     """One `[[deleted]]` entry."""
     table = tomlkit.table()
     for name, value in record.items():
-        table[name] = _toml_value(value)
+        table[name] = toml_value(value)
     doc = tomlkit.document()
     doc.append("deleted", tomlkit.aot())
     doc["deleted"].append(table)
@@ -81,17 +82,17 @@ def _apply_edit(container: Any, edit: ItemEdit) -> None:
             # New fields go above the history, which stays last and readable.
             history = container["history"]
             del container["history"]
-            container[name] = _toml_value(value)
+            container[name] = toml_value(value)
             container["history"] = history
         else:
-            container[name] = _toml_value(value)
+            container[name] = toml_value(value)
     if edit.history:
         if "history" not in container:
             history = tomlkit.array()
             history.multiline(True)
             container["history"] = history
         for entry in edit.history:
-            container["history"].append(_toml_value(entry.as_data()))
+            container["history"].append(toml_value(entry.as_data()))
 
 
 def _nested(path: tuple[str, ...], table: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,7 +108,7 @@ def _edited_setting_block(block: str, edit: SettingEdit) -> str:
     for key in edit.path:
         node = node[key]
     for key, value in edit.values.items():
-        node[key] = _toml_value(value)
+        node[key] = toml_value(value)
     return tomlkit.dumps(doc)
 
 
@@ -148,6 +149,8 @@ def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
     added: list[str] = []
     for step in change.steps:
         if isinstance(step, SettingEdit):
+            if None in step.values.values():
+                raise UnusualLayout("a setting removed: the whole-document path removes it")
             start, end = table_span(text, step.path)
             old = text[start:end]
             _check_block(old, _nested(step.path, table_at(data, step.path)))
@@ -221,11 +224,17 @@ def _spliced_document(text: str, data: Mapping[str, Any], change: Change) -> str
     items = doc.setdefault("items", tomlkit.table(is_super_table=True))
     for step in change.steps:
         if isinstance(step, SettingEdit):
+            parent: Any = None
             node: Any = doc
             for key in step.path:
-                node = node.setdefault(key, tomlkit.table())
+                parent, node = node, node.setdefault(key, tomlkit.table())
             for key, value in step.values.items():
-                node[key] = _toml_value(value)
+                if value is None:
+                    node.pop(key, None)
+                else:
+                    node[key] = toml_value(value)
+            if not node and None in step.values.values() and parent is not None:
+                del parent[step.path[-1]]
         elif isinstance(step, ItemEdit):
             _apply_edit(items[step.item_id], step)
         elif isinstance(step, ItemDelete):
@@ -234,13 +243,13 @@ def _spliced_document(text: str, data: Mapping[str, Any], change: Change) -> str
                 doc.append("deleted", tomlkit.aot())
             entry = tomlkit.table()
             for name, value in step.record.items():
-                entry[name] = _toml_value(value)
+                entry[name] = toml_value(value)
             doc["deleted"].append(entry)
         else:
             assert step.item_id is not None
             table = tomlkit.table()
             for name, value in step.fields.items():
-                table[name] = _toml_value(value)
+                table[name] = toml_value(value)
             items[step.item_id] = table
     result = tomlkit.dumps(doc)
     expected = copy.deepcopy(dict(data))
