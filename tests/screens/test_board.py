@@ -333,3 +333,22 @@ async def test_a_read_only_store_says_so_and_refuses_changes(
         await pilot.pause()
         assert any("read-only" in n.message for n in app._notifications)
     assert board_file.read_bytes() == before
+
+
+async def test_direction_overrides_and_zero_width_text_keep_the_columns_straight(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "backlog.toml"
+    title = "abc\u202edef\u200b\u200dghi\u2066x\ufeff"
+    path.write_text(
+        DEFAULT_STORE + f'\n[items.M-1]\ntitle = "{title}"\nstage = "proposed"\n'
+        'owner = "o\u200bwner"\ncreated = 2026-11-20T09:00:00Z\n'
+    )
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)):
+        column = app.screen.query_one("#stage-0", StageColumn)
+        for y in range(5):
+            strip = column.render_line(y)
+            assert strip.cell_length == column.size.width
+            assert not {"\u202e", "\u200b", "\u200d", "\u2066", "\ufeff"} & set(strip.text)
+        assert "abcdefghix" in column.render_line(1).text
