@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import signal
+import threading
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -34,6 +36,7 @@ from modelboard.screens.board import BoardScreen
 from modelboard.screens.store_error import StoreErrorScreen
 
 POLL_SECONDS = 2.0
+EXIT_GRACE_SECONDS = 0.8
 
 
 def sentence(text: str) -> str:
@@ -91,10 +94,18 @@ class ModelboardApp(App[None]):
             self.open_review(self.start_review)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
-            # Every change is already saved; leaving cleanly restores the terminal.
-            loop.add_signal_handler(signum, self.exit)
+            loop.add_signal_handler(signum, self.hang_up)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_disk)
+
+    def hang_up(self) -> None:
+        """The terminal went away, or we were asked to stop: every change is already saved,
+        so leave cleanly if we can, and for certain within a second (Textual's shutdown can
+        wait forever on output to a terminal that is gone)."""
+        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, (0,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit()
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()
