@@ -6,25 +6,18 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
 from textual import events
+from textual.widgets import Input
 
 from modelboard.app import ModelboardApp
-from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.external_editor import edit_text, run_in_terminal
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.confirm import ConfirmScreen
 from modelboard.screens.conflict import ConflictScreen
 from modelboard.screens.editor import EditorScreen
+from modelboard.widgets.score_field import ScoreField
 from tests.conftest import NOW
-from tests.screens.test_board import ITEMS, board, saved
-
-
-@pytest.fixture
-def board_file(tmp_path: Path) -> Path:
-    path = tmp_path / "backlog.toml"
-    path.write_text(DEFAULT_STORE + ITEMS, encoding="utf-8")
-    return path
+from tests.screens.test_board import board, saved
 
 
 def make_app(path: Path, written: str = "from the editor") -> ModelboardApp:
@@ -178,3 +171,45 @@ async def test_keys_arriving_in_one_burst_land_in_the_right_fields(board_file: P
     assert (item["title"], item["owner"], item["tags"]) == ("Quick", "ann", ["x", "y"])
     assert item["scores"] == {"value": 3, "feasibility": 4, "effort": 2}
     assert (item["description"], item["benefit"], item["resources"]) == ("desc", "ben", "res")
+
+
+async def test_the_editor_opens_at_the_end_of_the_title_with_nothing_selected(
+    board_file: Path,
+) -> None:
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "j")  # a vim reflex: must not replace the title
+        title = app.screen.query_one("#title", Input)
+        assert title.value == "Churn prediction v2j"
+        assert not title.cursor_blink
+        await pilot.press("escape", "y")
+    assert saved(board_file)["M-1"]["title"] == "Churn prediction v2"
+
+
+async def test_up_and_down_choose_the_criterion_in_the_editor(board_file: Path) -> None:
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        app.screen.query_one("#score-value", ScoreField).focus()
+        await pilot.press("down", "1", "down", "5", "up", "up", "3", "ctrl+s")
+    assert saved(board_file)["M-1"]["scores"] == {"value": 3, "feasibility": 1, "effort": 5}
+
+
+async def test_text_left_in_the_editor_when_the_terminal_goes_is_offered_again(
+    board_file: Path,
+) -> None:
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", *" (draft)")
+        app._keep_drafts()  # what a hang-up does before the app leaves
+    assert saved(board_file)["M-1"]["title"] == "Churn prediction v2"
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        assert app.screen.query_one("#title", Input).value == "Churn prediction v2 (draft)"
+        await pilot.press("ctrl+s")
+    assert saved(board_file)["M-1"]["title"] == "Churn prediction v2 (draft)"
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:  # taken once: not offered again
+        await pilot.press("e")
+        assert app.screen.query_one("#title", Input).value == "Churn prediction v2 (draft)"

@@ -105,7 +105,20 @@ class ModelboardApp(App[None]):
         watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, (0,))
         watchdog.daemon = True
         watchdog.start()
+        self._keep_drafts()
         self.exit()
+
+    def _keep_drafts(self) -> None:
+        """Text typed in an open editor is kept, and offered when that item is opened again."""
+        from modelboard.core.drafts import NEW_ITEM, keep_draft
+        from modelboard.screens.editor import EditorScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, EditorScreen) and self.session is not None:
+                values = screen.unsaved()
+                if values is not None:
+                    key = screen.item.id if screen.item else NEW_ITEM
+                    keep_draft(self.session.store.target, key, values)
 
     def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from modelboard.core import operations
 from modelboard.core.change import Change
+from modelboard.core.drafts import NEW_ITEM, take_draft
 from modelboard.core.errors import ModelboardError
 from modelboard.core.flags import item_flags
 from modelboard.core.model import Item
@@ -51,8 +52,10 @@ def open_editor(
 
         app.commit(change, base=result.base, then=said)
 
-    board = app.require_session().backlog.board
-    app.push_screen(EditorScreen(board, item, stage, app.edit_externally), done)
+    session = app.require_session()
+    draft = take_draft(session.store.target, item.id if item else NEW_ITEM)
+    editor = EditorScreen(session.backlog.board, item, stage, app.edit_externally, draft)
+    app.push_screen(editor, done)
 
 
 def _say_what_is_missing(app: ModelboardApp, item_id: str | None) -> None:

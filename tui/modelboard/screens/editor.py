@@ -55,6 +55,7 @@ class EditorScreen(Screen[EditorResult | None]):
         item: Item | None,
         stage: str,
         edit_externally: Callable[[str], str | None],
+        draft: tuple[str, dict[str, Any]] | None = None,
     ) -> None:
         super().__init__()
         self.board = board
@@ -63,6 +64,8 @@ class EditorScreen(Screen[EditorResult | None]):
         self.edit_externally = edit_externally
         self.text_fields = board.template_fields
         self.initial: dict[str, Any] = {}
+        self.draft = draft
+        """What was typed here when the terminal last went away: restored on opening."""
 
     # ---- composition ---------------------------------------------------------------------
 
@@ -72,7 +75,12 @@ class EditorScreen(Screen[EditorResult | None]):
         yield Static(Content(heading), id="editor-title")
         with VerticalScroll(id="editor-body", can_focus=False):
             yield Static("Title", classes="label first")
-            yield Input(plain(item.title) if item else "", id="title", placeholder="a short name")
+            yield Input(
+                plain(item.title) if item else "",
+                id="title",
+                placeholder="a short name",
+                select_on_focus=False,  # the first key must not replace the title
+            )
             with Horizontal(classes="pair"):
                 with Vertical():
                     yield Static("Stage", classes="label")
@@ -125,8 +133,38 @@ class EditorScreen(Screen[EditorResult | None]):
         return Select(choices, value=value, allow_blank=False, id=name, prompt=name)
 
     def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False  # an idle screen sends nothing over SSH
+            field.cursor_position = len(field.value)
+        for area in self.query(TextArea):
+            area.cursor_blink = False
+            area.move_cursor(area.document.end)
         self.initial = self.values()
+        if self.draft is not None:
+            self._restore(*self.draft)
         self._show_status()
+
+    def _restore(self, saved: str, values: dict[str, Any]) -> None:
+        """Put a kept draft into the form; it counts as changed, so escape asks first."""
+        for name, selector in (("title", "#title"), ("owner", "#owner")):
+            if isinstance(values.get(name), str):
+                self.query_one(selector, Input).value = values[name]
+        for name in ("tags", "goals"):
+            if isinstance(values.get(name), list) and self.query(f"#{name}"):
+                self.query_one(f"#{name}", Input).value = ", ".join(map(str, values[name]))
+        for name in self.text_fields:
+            if isinstance(values.get(name), str):
+                self.query_one(f"#text-{name}", TextArea).text = values[name]
+        scores = values.get("scores")
+        for field in self.query(ScoreField):
+            value = scores.get(field.criterion.key) if isinstance(scores, dict) else None
+            if value is None or (isinstance(value, int) and 1 <= value <= 5):
+                field.value = value
+        self.notify(f"Your unsaved text from {saved[:16].replace('T', ' ')} UTC is back.")
+
+    def unsaved(self) -> dict[str, Any] | None:
+        """What was typed and not saved, if anything (kept as a draft on a hang-up)."""
+        return self.values() if self.initial and self.changed_values() else None
 
     # ---- reading the form ---------------------------------------------------------------
 

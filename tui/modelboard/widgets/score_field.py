@@ -53,6 +53,11 @@ class ScoreField(Widget, can_focus=True):
             self.value = int(event.character) or None
         elif event.key in ("backspace", "delete"):
             self.value = None
+        elif event.key in ("up", "down"):  # choose the criterion (as in review), not scroll
+            if event.key == "up":
+                self.screen.focus_previous()
+            else:
+                self.screen.focus_next()
         elif event.key in self.STEPS:
             step = self.STEPS[event.key]
             current = self.value or (SCORE_MIN - 1 if step > 0 else SCORE_MAX + 1)
