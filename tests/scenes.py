@@ -49,6 +49,8 @@ async def _report(pilot: Pilot[None]) -> None:
 SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "board": ((80, 24), _nothing),
     "board-160x48": ((160, 48), _nothing),
+    "board-60x14": ((60, 14), _nothing),
+    "review-60x14": ((60, 14), _review),
     "help": ((80, 24), _help),
     "editor": ((80, 24), _editor),
     "review": ((80, 24), _review),

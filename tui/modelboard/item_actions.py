@@ -64,7 +64,9 @@ def _say_what_is_missing(app: ModelboardApp, item_id: str | None) -> None:
     if item is None:
         return
     flags = item_flags(item, session.backlog.board, session.actor().now)
-    gaps = [*flags.missing, *(f"score {key}" for key in flags.unscored)]
+    board = session.backlog.board
+    labels = [c.label for key in flags.unscored if (c := board.criterion(key)) is not None]
+    gaps = [*flags.missing, *(f"a score for {label}" for label in labels)]
     if gaps:
         app.notify(f"Saved {item.id}; still missing: {', '.join(gaps)}.", severity="warning")
     else:

@@ -26,12 +26,12 @@ def fit(text: str, width: int) -> str:
 
 
 def two_lines(text: str, width: int) -> tuple[str, str]:
-    """Text wrapped at word boundaries onto two lines of `width` cells, the rest cut off."""
+    """Text wrapped at spaces onto two lines of `width` cells, the rest cut off with `…`;
+    a word longer than a line is cut with `…` too, never broken onto the next."""
     first = ""
-    words = text.split(" ")
+    words = text.split()
     while words and cell_len(f"{first} {words[0]}".lstrip()) <= width:
         first = f"{first} {words.pop(0)}".lstrip()
-    if not first and words:  # one word longer than the line: cut it
-        first = set_cell_size(words[0], width)
-        words[0] = words[0][len(first) :]
-    return fit(first, width), fit(" ".join(words).strip(), width)
+    if not first and words:
+        first = words.pop(0)
+    return fit(first, width), fit(" ".join(words), width)

@@ -23,6 +23,18 @@ def matches(item: Item, text: str) -> bool:
     return True
 
 
+def column_window(columns: int, focused: int, first: int, fits: int) -> int:
+    """The first of the `fits` columns shown: the window moves only as far as it must to
+    show the focused column, so the board does not jump about."""
+    fits = max(1, min(fits, columns))
+    first = max(0, min(first, columns - fits))
+    if focused < first:
+        return focused
+    if focused >= first + fits:
+        return focused - fits + 1
+    return first
+
+
 @dataclass(frozen=True)
 class BoardView:
     """The columns of the board: one list of items per stage, in display order."""

@@ -31,6 +31,16 @@ def clean_line(value: str) -> str:
     return _CONTROL_ALL.sub("", value)
 
 
+def plural(count: int, word: str, many: str = "") -> str:
+    """`1 item`, `2 items` (or the plural given)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def days_ago(days: int) -> str:
+    """`today`, `yesterday`, `12 days ago`."""
+    return {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+
+
 def whole_number(text: str) -> int | None:
     """A whole number written in ASCII digits (at most nine), else None: `３` and `1e3` are
     not numbers here, and no length of digits can make converting them slow or fail."""

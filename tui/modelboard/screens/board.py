@@ -11,13 +11,15 @@ from textual.content import Content
 from textual.events import Resize
 from textual.widgets import Footer, Static
 
-from modelboard.core.board_view import BoardView
+from modelboard.core.board_view import BoardView, column_window
 from modelboard.core.model import Item
 from modelboard.core.sorting import SortOrder
-from modelboard.render import plain
+from modelboard.core.text import plural
+from modelboard.render import fit, plain
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.stage_column import StageColumn
 
+COLUMN_WIDTH = 15  # the narrowest a column can show a card in
 MIN_WIDTH = 60
 MIN_HEIGHT = 14
 
@@ -36,7 +38,7 @@ class BoardScreen(ItemsScreen[None]):
         Binding("home,g", "cursor_first", "First card", show=False),
         Binding("end,G", "cursor_last", "Last card", show=False),
         *ITEM_KEYS,
-        Binding("s", "sort", "Sort", id="sort",
+        Binding("s", "sort", "Sort", id="sort", show=False,
                 tooltip="Cycle the order: priority, stalest first, newest, title"),
         Binding("v", "ranked", "Ranked", id="view", tooltip="All open items by priority"),
         *APP_KEYS,
@@ -49,6 +51,8 @@ class BoardScreen(ItemsScreen[None]):
         self.row = 0
         self.current_id: str | None = None
         self.view = BoardView((), (), 0)  # built for real on mount
+        self._first = 0
+        self._shown = (0, 0)
 
     # ---- composition ---------------------------------------------------------------------
 
@@ -65,7 +69,7 @@ class BoardScreen(ItemsScreen[None]):
             id="too-small",
             markup=False,
         )
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still works; `?` says so
 
     def on_mount(self) -> None:
         self.refresh_board()
@@ -76,6 +80,39 @@ class BoardScreen(ItemsScreen[None]):
         if notice.display != small:  # a change of display costs a whole new layout
             notice.display = small
             self.query_one("#columns").display = not small
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Show as many stage columns as fit, the focused one always among them."""
+        count = len(self.view.stages)
+        if not count:
+            return
+        fits = max(1, self.size.width // COLUMN_WIDTH)
+        first = column_window(count, self.column, self._first, fits)
+        shown = (first, min(count, first + fits))
+        if shown != self._shown:
+            self._first, self._shown = first, shown
+            for index, stage in enumerate(self.query(".stage")):
+                stage.display = shown[0] <= index < shown[1]
+        self._draw_headers()
+
+    def _draw_headers(self) -> None:
+        """Each header: the stage (shortened first, never its count) and, at the window's
+        edges, how many columns lie out of view."""
+        first, end = self._shown
+        width = max(6, self.size.width // max(1, end - first) - 3)
+        for index, items in enumerate(self.view.columns):
+            left = f"◂{first} " if index == first and first else ""
+            right = (
+                f" {len(self.view.columns) - end}▸"
+                if index == end - 1 < len(self.view.columns) - 1
+                else ""
+            )
+            count = f" ({len(items)})"
+            name = fit(plain(self.view.stages[index]), width - len(left + count + right)).rstrip()
+            header = self.query_one(f"#stage-header-{index}", Static)
+            header.update(Content(f"{left}{name}{count}{right}"))
+            header.set_class(index == self.column, "-current")
 
     # ---- drawing ------------------------------------------------------------------------
 
@@ -102,9 +139,7 @@ class BoardScreen(ItemsScreen[None]):
         for index, items in enumerate(self.view.columns):
             cursor = self.row if index == self.column and items else None
             self.query_one(f"#stage-{index}", StageColumn).show(items, cursor, board, now)
-            header = self.query_one(f"#stage-header-{index}", Static)
-            header.update(Content(f"{plain(self.view.stages[index])} ({len(items)})"))
-            header.set_class(index == self.column, "-current")
+        self._fit_columns()
         self._after_cursor_move()
 
     def _after_cursor_move(self) -> None:
@@ -112,7 +147,7 @@ class BoardScreen(ItemsScreen[None]):
         self.current_id = item.id if item else None
         name = self.session.backlog.board.name
         shown, total = self.view.shown(), self.view.total
-        count = f"{shown} of {total} items" if self.filter_text else f"{total} items"
+        count = f"{shown} of {plural(total, 'item')}" if self.filter_text else plural(total, "item")
         parts = [name, count, f"sort: {self.order.value}"]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
@@ -134,10 +169,7 @@ class BoardScreen(ItemsScreen[None]):
         self.row = max(0, min(row, len(self.view.columns[column]) - 1))
         if old != column:
             self._column_widget(old).move_cursor(None)
-            for index in (old, column):
-                header = self.query_one(f"#stage-header-{index}", Static)
-                header.set_class(index == column, "-current")
-            self._column_widget(column).scroll_visible(animate=False)
+            self._fit_columns()
         has_items = bool(self.view.columns[column])
         self._column_widget(column).move_cursor(self.row if has_items else None)
         self._after_cursor_move()

@@ -124,7 +124,7 @@ class EditorScreen(Screen[EditorResult | None]):
                     f"{e.at:%Y-%m-%d %H:%M}  {e.by}  {e.change}" for e in reversed(item.history)
                 ]
                 yield Static(Content(for_terminal("\n".join(lines))), id="history")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still works; `?` says so
 
     def _select(self, name: str, options: tuple[str, ...], value: str) -> Select[str]:
         choices = [(plain(option), option) for option in options]

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 from modelboard.core.board_view import matches
 from modelboard.core.model import Item
 from modelboard.core.ranking import by_priority, open_items
+from modelboard.core.text import plural
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.filter_bar import FilterBar
 from modelboard.widgets.ranked_list import RankedList
@@ -43,7 +44,7 @@ class RankedScreen(ItemsScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(id="board-title", markup=False)
         yield RankedList(id="ranked")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still works; `?` says so
 
     def on_mount(self) -> None:
         self.redraw(self.current_id)
@@ -67,7 +68,7 @@ class RankedScreen(ItemsScreen[str | None]):
         self.current_id = item.id if item else None
         parts = [
             self.session.backlog.board.name,
-            f"{len(self.items)} open items",
+            plural(len(self.items), "open item"),
             "ranked by priority",
         ]
         if self.filter_text:

@@ -52,7 +52,7 @@ class ReportScreen(BacklogScreen[None]):
         yield Static(id="report-title")
         with VerticalScroll(id="report-body"):
             yield Static(id="report-text")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still works; `?` says so
 
     def on_mount(self) -> None:
         self.show()

@@ -23,6 +23,7 @@ from modelboard.core.model import Item
 from modelboard.core.review import Include, Outcome, ReviewWalk, changes_since_review, review_queue
 from modelboard.core.scoring import priority
 from modelboard.core.staleness import days_since_looked_at
+from modelboard.core.text import days_ago, plural
 from modelboard.messages import BacklogChanged
 from modelboard.render import plain
 from modelboard.screens.backlog_screen import BacklogScreen
@@ -76,15 +77,16 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-title")
+        # pinned: which item is under review, and why it is due, whatever the body scrolls
+        yield Static(id="review-head")
+        yield Static(id="review-facts")
         with VerticalScroll(id="review-body", can_focus=False):
-            yield Static(id="review-head")
-            yield Static(id="review-facts")
             yield Static(id="review-priority", classes="label")
             for criterion in self.session.backlog.board.criteria:
                 yield ScoreField(criterion, None)
             yield Static(id="review-text")
             yield Static(id="review-changes")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still works; `?` says so
 
     def on_mount(self) -> None:
         self.walk = ReviewWalk(self._queue())
@@ -139,11 +141,12 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
             facts.append("goals " + plain(", ".join(item.goals)))
         days = days_since_looked_at(item, self._now())
         interval = board.review_interval(item.stage)
-        when = "never reviewed" if item.reviewed is None else f"last reviewed {days} days ago"
+        when = "never reviewed" if item.reviewed is None else f"last reviewed {days_ago(days or 0)}"
         if item.reviewed is None and days is not None:
-            when += f" (created {days} days ago)"
-        due = f"{plain(item.stage)} items are due every {interval} days" if interval else ""
-        self._text("#review-facts", "  ·  ".join(facts) + f"\n{when}; {due}")
+            when += f" (created {days_ago(days)})"
+        if interval:
+            when += f"; {plain(item.stage)} items are due every {plural(interval, 'day')}"
+        self._text("#review-facts", "  ·  ".join(facts) + f"\n{when}")
         for field in self.query(ScoreField):
             field.set_reactive(ScoreField.value, item.scores.get(field.criterion.key))
             field.refresh()

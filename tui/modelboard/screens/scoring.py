@@ -73,7 +73,7 @@ class ScoringScreen(BacklogScreen[ChosenWeights | None]):
                 classes="hint",
             )
             yield Static(id="scoring-ranking")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still works; `?` says so
 
     def on_mount(self) -> None:
         self._take_backlog()

@@ -37,7 +37,7 @@ class StoreErrorScreen(Screen[None]):
                 "then press r.",
                 markup=False,
             )
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p still works; `?` says so
 
     def action_retry(self) -> None:
         if self.retry is not None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from modelboard.core.review import Outcome
+from modelboard.core.text import plural
 
 
 def summary_text(counts: dict[Outcome, int]) -> str:
@@ -33,7 +34,7 @@ class ReviewSummaryScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         left = (
-            f"{self.remaining} item(s) still due for review."
+            f"{plural(self.remaining, 'item')} still due for review."
             if self.remaining
             else "Nothing left to review."
         )

@@ -19,6 +19,14 @@ Run = tuple[str, str]
 """A piece of text and its role: id, priority, title, owner, stale, incomplete, unscored."""
 
 CARD_LINES = 4
+OWNER_CELLS = 3  # the owner is shortened to this before the markers are
+# The markers' words, longest first: the longest that leave room for the owner are used.
+MARKER_FORMS = (
+    {"stage?": "stage?", "stale": "stale", "incomplete": "incomplete", "unscored": "unscored"},
+    {"stage?": "stage?", "stale": "stale", "incomplete": "incompl", "unscored": "unscrd"},
+    {"stage?": "stg?", "stale": "stale", "incomplete": "inc", "unscored": "uns"},
+    {"stage?": "?", "stale": "stl", "incomplete": "inc", "unscored": "uns"},
+)
 
 
 def card_lines(item: Item, board: Board, now: dt.datetime, width: int) -> list[list[Run]]:
@@ -28,18 +36,23 @@ def card_lines(item: Item, board: Board, now: dt.datetime, width: int) -> list[l
     score = "--" if value is None else f"{value:.0f}"
     first = [(fit(item.id, width - len(score) - 1), "id"), (" " + score, "priority")]
     flags = item_flags(item, board, now)
+    wanted = {
+        "stage?": flags.unknown_stage,
+        "stale": flags.stale,
+        "incomplete": flags.incomplete,
+        "unscored": bool(flags.unscored) and width >= 30,  # narrow: `--` says it already
+    }
+    shown = [role for role, on in wanted.items() if on]
+    owner = plain(item.owner)
+    keep = min(OWNER_CELLS, cell_len(owner))  # a few letters of the owner always stay
     markers: list[Run] = []
-    if flags.unknown_stage:
-        markers.append(("stage?", "incomplete"))
-    if flags.stale:
-        markers.append(("stale", "stale"))
-    if flags.incomplete:
-        markers.append(("incomplete" if width >= 24 else "incompl", "incomplete"))
-    if flags.unscored and width >= 30:
-        markers.append(("unscored", "unscored"))
-    marks = " ".join(text for text, _ in markers)
+    for forms in MARKER_FORMS:
+        markers = [(forms[role], "incomplete" if role == "stage?" else role) for role in shown]
+        marks = " ".join(text for text, _ in markers)
+        if cell_len(marks) + (keep + 1 if keep else 0) <= width:
+            break
     owner_width = width - cell_len(marks) - (1 if marks else 0)
-    third: list[Run] = [(fit(plain(item.owner), owner_width), "owner")] if owner_width > 0 else []
+    third: list[Run] = [(fit(owner, owner_width), "owner")] if owner_width > 0 else []
     for index, marker in enumerate(markers):
         if index or third:
             third.append((" ", "space"))
