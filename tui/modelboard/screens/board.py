@@ -62,7 +62,7 @@ class BoardScreen(ItemsScreen[None]):
             for index, stage in enumerate(self.session.backlog.board.stages):
                 with Vertical(classes="stage"):
                     yield Static(id=f"stage-header-{index}", classes="stage-header", markup=False)
-                    yield StageColumn(stage, id=f"stage-{index}")
+                    yield StageColumn(stage, index, id=f"stage-{index}")
         yield Static(
             "The terminal is too small for the board: make it at least "
             f"{MIN_WIDTH}x{MIN_HEIGHT}, or press q to quit.",
@@ -128,7 +128,7 @@ class BoardScreen(ItemsScreen[None]):
         if found is not None:
             self.column, self.row = found
         self.column = min(self.column, len(self.view.columns) - 1)
-        if not self.view.columns[self.column]:
+        if self.filter_text and not self.view.columns[self.column]:
             # A filter emptied this column: go where the items are.
             filled = [i for i, column in enumerate(self.view.columns) if column]
             if filled:
@@ -149,6 +149,12 @@ class BoardScreen(ItemsScreen[None]):
         shown, total = self.view.shown(), self.view.total
         count = f"{shown} of {plural(total, 'item')}" if self.filter_text else plural(total, "item")
         parts = [name, count, f"sort: {self.order.value}"]
+        if not total:  # a first start: say what to do, and where the file is
+            parts = [
+                name,
+                "no items yet: a adds one, ? lists the keys",
+                str(self.session.store.path),
+            ]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         if self.session.store.read_only:
@@ -175,6 +181,10 @@ class BoardScreen(ItemsScreen[None]):
         self._after_cursor_move()
 
     # ---- navigation ---------------------------------------------------------------------
+
+    def on_stage_column_clicked(self, event: StageColumn.Clicked) -> None:
+        """A click on a card puts the cursor on it (for those who use a mouse too)."""
+        self._set_cursor(event.column, event.row)
 
     def action_cursor_left(self) -> None:
         if self.column > 0:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -41,6 +41,8 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close"),
+        Binding("j,down", "scroll(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
     ]
 
     def __init__(self, title: str, bindings: Iterable[BindingType], notes: str = "") -> None:
@@ -52,14 +54,21 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         width = max(len(keys) for keys, _ in self.rows) + 2
         lines = [f"{keys:<{width}}{description}" for keys, description in self.rows]
-        with VerticalScroll(classes="dialog help"):
+        with Vertical(classes="dialog help"):
             yield Static(f"Keys: {self.title_text}", markup=False, classes="dialog-title")
-            yield Static("\n".join(lines), markup=False)
-            if self.notes:
-                yield Static(self.notes, markup=False, classes="dialog-note")
+            with VerticalScroll(id="help-keys", can_focus=False):
+                yield Static("\n".join(lines), markup=False)
+                if self.notes:
+                    yield Static(self.notes, markup=False, classes="dialog-note")
+            # outside the scrolling part: how to leave is always in view
             yield Static(
-                "ctrl+p  all commands      esc  close", markup=False, classes="dialog-keys"
+                "j k  scroll      ctrl+p  all commands      esc  close",
+                markup=False,
+                classes="dialog-keys",
             )
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help-keys").scroll_relative(y=lines, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

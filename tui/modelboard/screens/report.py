@@ -38,6 +38,8 @@ class ReportScreen(BacklogScreen[None]):
         Binding("minus", "period(-7)", "A week less", key_display="-"),
         Binding("plus,equals_sign", "period(7)", "A week more", key_display="+"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("j,down", "scroll(1)", "Scroll down", show=False),
+        Binding("k,up", "scroll(-1)", "Scroll up", show=False),
         Binding("escape,q", "close", "Back"),
     ]
     HELP_TITLE = "Report"
@@ -71,6 +73,9 @@ class ReportScreen(BacklogScreen[None]):
             Content(f"Report: the last {self.days} days  ·  - and + change the period")
         )
         self.query_one("#report-text", Static).update(Content(for_terminal(self.text)))
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#report-body").scroll_relative(y=lines, animate=False)
 
     def action_period(self, days: int) -> None:
         self.days = max(1, self.days + days)

@@ -20,6 +20,7 @@ from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
 from modelboard.render import fit, plain
 
+MARKER = "▌"
 HEADER = ("#", "id", "prio", "title", "stage", "owner", "")
 
 
@@ -80,10 +81,13 @@ class RankedList(ScrollView, can_focus=False):
             plain(item.owner),
             " ".join(word for word in flags.words() if word != "unscored"),
         )
-        role = "ranked-list--selected" if index == self.cursor else "ranked-list--row"
-        return self._line(cells, width, self.get_component_rich_style(role))
+        selected = index == self.cursor
+        role = "ranked-list--selected" if selected else "ranked-list--row"
+        return self._line(cells, width, self.get_component_rich_style(role), selected)
 
-    def _line(self, cells: tuple[str, ...], width: int, style: Style) -> Strip:
+    def _line(
+        self, cells: tuple[str, ...], width: int, style: Style, selected: bool = False
+    ) -> Strip:
         number, item_id, prio, title, stage, owner, flags = cells
         fixed = 4 + 7 + 5 + 11 + 9 + 18
         title_width = max(10, width - fixed)
@@ -93,4 +97,6 @@ class RankedList(ScrollView, can_focus=False):
         )
         if cell_len(text) > width:
             text = fit(text, width)
+        if selected:
+            text = MARKER + text[1:]  # the cursor shows without colour too
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)

@@ -43,7 +43,14 @@ class ScoreField(Widget, can_focus=True):
         number = str(value) if value else "-"
         note = "  (5 = needs the most)" if self.criterion.higher_is_worse else ""
         label = f"{self.criterion.label[:22]:<22}"
-        return Content(f"{label} {dots} {number}{note}")
+        cursor = "▌" if self.has_focus else " "  # the cursor shows without colour too
+        return Content(f"{cursor}{label} {dots} {number}{note}")
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     def watch_value(self, value: int | None) -> None:
         self.post_message(self.Changed(self, value))

@@ -6,11 +6,14 @@ A column of ten thousand cards costs what a screenful costs: nothing is mounted 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.events import Click
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -35,9 +38,23 @@ class StageColumn(ScrollView, can_focus=False):
         "stage-column--more",
     }
 
-    def __init__(self, stage: str, *, id: str | None = None) -> None:  # noqa: A002
+    @dataclass
+    class Clicked(Message):
+        """A card was clicked: which column, and which card in it."""
+
+        column: int
+        row: int
+
+    def on_click(self, event: Click) -> None:
+        row = (event.y + self.scroll_offset.y) // CARD_HEIGHT
+        if 0 <= row < len(self.items):
+            self.post_message(self.Clicked(self.index, row))
+
+    def __init__(self, stage: str, index: int, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.stage = stage
+        self.index = index
+        """Which column of the board this is, left to right."""
         self.items: tuple[Item, ...] = ()
         self.cursor: int | None = None
         self._board = Board()
