@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.app import App
 from textual.widgets import Static
 
@@ -120,3 +121,14 @@ async def test_a_click_on_a_card_puts_the_cursor_on_it(tmp_path: Path) -> None:
         column = app.screen.query_one("#stage-2", StageColumn)
         await pilot.click(column, offset=(3, 6))  # the second card
         assert board(app).column == 2 and board(app).current_id == column.items[1].id
+
+
+async def test_no_color_means_no_colour_codes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.filter import NoColor
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(demo(tmp_path))
+    async with app.run_test(size=(80, 24)):
+        assert any(isinstance(f, NoColor) for f in app._filters)

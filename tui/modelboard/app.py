@@ -69,7 +69,9 @@ class ModelboardApp(App[None]):
         launcher: Launcher | None = None,
         review: frozenset[Include] | None = None,
     ) -> None:
-        super().__init__()
+        # NO_COLOR: Textual's NoColor filter (no colour codes at all) needs ANSI colour mode;
+        # otherwise it only turns the colours grey.
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.start_review = review
         self.path = path
         self.clock = clock
