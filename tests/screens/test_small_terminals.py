@@ -132,3 +132,15 @@ async def test_no_color_means_no_colour_codes(
     app = make_app(demo(tmp_path))
     async with app.run_test(size=(80, 24)):
         assert any(isinstance(f, NoColor) for f in app._filters)
+
+
+async def test_notices_go_when_their_screen_is_left_or_the_filter_opens(tmp_path: Path) -> None:
+    app = make_app(demo(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify("about the board")
+        await pilot.press("v")
+        assert not list(app._notifications)
+        await pilot.press("v")
+        app.notify("about the board again")
+        await pilot.press("slash")
+        assert not list(app._notifications)

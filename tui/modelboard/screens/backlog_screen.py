@@ -56,6 +56,10 @@ class BacklogScreen(Screen[ResultT]):
         else:
             self._outdated = True
 
+    def on_screen_suspend(self) -> None:
+        """Notices belong to the screen they were about: they go when it is left."""
+        self.app.clear_notifications()
+
     def on_screen_resume(self) -> None:
         if self._outdated:
             self._outdated = False
@@ -127,6 +131,7 @@ class ItemsScreen(BacklogScreen[ResultT]):
             item_actions.delete(self.modelboard, item)
 
     def action_filter(self) -> None:
+        self.app.clear_notifications()  # a notice would cover the field being typed in
         FilterBar.open_on(self, self.filter_text)
 
     def on_filter_bar_edited(self, event: FilterBar.Edited) -> None:
