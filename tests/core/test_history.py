@@ -40,3 +40,10 @@ def test_a_move_round_trips_with_from_and_to() -> None:
     old = entry_from_data({"at": NOW, "by": "anna", "change": "stage: proposed -> ready"})
     assert old is not None and old.extra == {"from": "proposed", "to": "ready"}
     assert old.detail == "proposed -> ready"
+
+
+def test_an_undone_review_says_so_in_words() -> None:
+    from modelboard.core.history import field_changed
+
+    entry = field_changed(Actor("anna", NOW), "reviewed", NOW, None)
+    assert entry.change == "review taken back"

@@ -144,3 +144,13 @@ async def test_notices_go_when_their_screen_is_left_or_the_filter_opens(tmp_path
         app.notify("about the board again")
         await pilot.press("slash")
         assert not list(app._notifications)
+
+
+async def test_the_ranked_cursor_stays_in_view_after_a_resize(tmp_path: Path) -> None:
+    app = make_app(demo(tmp_path))
+    async with app.run_test(size=(79, 24)) as pilot:
+        await pilot.press("v", "G")
+        await pilot.resize_terminal(60, 14)
+        await pilot.pause()
+        rows = app.screen.query_one(RankedList)
+        assert any(rows.render_line(y).text.startswith("▌") for y in range(rows.size.height))

@@ -37,7 +37,7 @@ from modelboard.core.review import Include, review_queue
 from modelboard.core.sorting import SortOrder, sorted_items
 from modelboard.core.staleness import is_stale
 from modelboard.core.store import Store, create_store, ensure_default_store
-from modelboard.core.text import for_terminal, whole_number
+from modelboard.core.text import for_terminal, plural, whole_number
 from modelboard.output import item_page, item_table
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
@@ -274,10 +274,10 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     for line in plan.lines:
         ctx.out(line)
     if args.dry_run:
-        ctx.say(f"dry run: {len(plan.lines)} item(s) would change; nothing was written")
+        ctx.say(f"dry run: {plural(len(plan.lines), 'item')} would change; nothing was written")
         return EXIT_OK
     applied = store.save(plan.change)
-    ctx.say(f"imported: {len(applied.steps)} item(s) changed")
+    ctx.say(f"imported: {plural(len(applied.steps), 'item')} changed")
     return EXIT_OK
 
 
@@ -288,7 +288,7 @@ def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     for problem in problems:
         ctx.out(problem.message)
     if problems:
-        ctx.say(f"{store.path}: {len(problems)} problem(s)")
+        ctx.say(f"{store.path}: {plural(len(problems), 'problem')}")
         return EXIT_UNREADABLE
     ctx.say(f"{store.path}: ok, {len(store.backlog.items)} items")
     return EXIT_OK

@@ -136,7 +136,9 @@ def rescored(actor: Actor, old: Mapping[str, Any], new: Mapping[str, Any]) -> Hi
 
 def field_changed(actor: Actor, name: str, old: object, new: object) -> HistoryEntry:
     """Any other field: short values in full, long text as set, changed or cleared."""
-    if name in SHOWN_IN_FULL:
+    if name == "reviewed":  # only an undo sets it by an edit
+        words = "review taken back"
+    elif name in SHOWN_IN_FULL:
         words = f"{name}: {_short(old)} -> {_short(new)}"
     else:
         verb = "set" if old in (None, "") else "cleared" if new in (None, "") else "changed"

@@ -22,7 +22,7 @@ from modelboard.core.ids import is_id
 from modelboard.core.model import Backlog
 from modelboard.core.operations import edit_item, new_item_fields, validated
 from modelboard.core.store import MAX_DEPTH, too_deep
-from modelboard.core.text import from_sheet, whole_number
+from modelboard.core.text import from_sheet, plural, whole_number
 from modelboard.core.times import whole_seconds
 
 TIMES = ("created", "updated", "reviewed")
@@ -93,7 +93,7 @@ def plan_import(backlog: Backlog, text: str, kind: str, actor: Actor) -> Plan:
             lines.append(line)
     if errors:
         raise ImportRejected("nothing was imported; fix these rows:\n  " + "\n  ".join(errors))
-    return Plan(Change(tuple(steps), f"imported {len(steps)} item(s)"), tuple(lines))
+    return Plan(Change(tuple(steps), f"imported {plural(len(steps), 'item')}"), tuple(lines))
 
 
 def _row_step(

@@ -19,7 +19,7 @@ Run = tuple[str, str]
 """A piece of text and its role: id, priority, title, owner, stale, incomplete, unscored."""
 
 CARD_LINES = 4
-OWNER_CELLS = 3  # the owner is shortened to this before the markers are
+OWNER_CELLS = 4  # the owner is shortened to this before the markers are
 # The markers' words, longest first: the longest that leave room for the owner are used.
 MARKER_FORMS = (
     {"stage?": "stage?", "stale": "stale", "incomplete": "incomplete", "unscored": "unscored"},

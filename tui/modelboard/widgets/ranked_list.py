@@ -48,6 +48,9 @@ class RankedList(ScrollView, can_focus=False):
         self.refresh()
         self.call_after_refresh(self.reveal_cursor)  # once shown, it has its real height
 
+    def on_resize(self) -> None:
+        self.reveal_cursor()  # a smaller terminal must not leave the cursor out of view
+
     def move_cursor(self, cursor: int) -> None:
         """Move the cursor and keep it in view."""
         self.cursor = cursor
