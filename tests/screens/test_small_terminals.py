@@ -154,3 +154,24 @@ async def test_the_ranked_cursor_stays_in_view_after_a_resize(tmp_path: Path) ->
         await pilot.pause()
         rows = app.screen.query_one(RankedList)
         assert any(rows.render_line(y).text.startswith("▌") for y in range(rows.size.height))
+
+
+async def test_the_essential_keys_fit_the_footer_at_80_columns(tmp_path: Path) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(demo(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys, wanted in (((), ("Help", "Quit")), (("r",), ("Help", "Leave"))):
+            await pilot.press(*keys)
+            await pilot.pause()
+            shown = {k.description: k.region for k in app.screen.query(FooterKey)}
+            assert all(shown[word].right <= 80 for word in wanted), shown
+
+
+async def test_a_saved_item_names_what_it_lacks_by_label(board_file: Path) -> None:
+    app = make_app(board_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("l", "e", "x", "ctrl+s")  # M-3: no scores, no text
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("a score for Business value" in m for m in messages), messages
