@@ -63,23 +63,25 @@ def store_path(tmp_path: Path) -> Path:
 def test_a_weight_is_saved_changing_only_its_line(store_path: Path) -> None:
     before = store_path.read_text().splitlines()
     session = Session(Store.open(store_path), lambda: NOW)
-    session.commit(set_weights(session.backlog, {"value": 5}))
+    session.commit(set_weights(session.backlog, {"value": 5}, ACTOR))
     after = store_path.read_text().splitlines()
-    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    changed = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     assert changed == [("weight = 3", "weight = 5")]
+    added = "\n".join(after[len(before) :])  # who changed the weight, and when: a record
+    assert "[[history]]" in added and 'change = "weights: value 3 -> 5"' in added
     assert session.backlog.board.criterion("value").weight == 5  # type: ignore[union-attr]
     session.undo()
-    assert store_path.read_text().splitlines() == before
+    assert store_path.read_text().splitlines()[: len(before)] == before
 
 
 def test_a_teammates_different_weight_is_a_conflict(store_path: Path) -> None:
     mine = Store.open(store_path)
     theirs = Store.open(store_path)
-    theirs.save(set_weights(theirs.backlog, {"value": 1}))
+    theirs.save(set_weights(theirs.backlog, {"value": 1}, ACTOR))
     with pytest.raises(ConflictError):
-        mine.save(set_weights(mine.backlog, {"value": 5}))
+        mine.save(set_weights(mine.backlog, {"value": 5}, ACTOR))
     other = Store.open(store_path)
-    other_change = set_weights(mine.backlog, {"feasibility": 4})  # another weight: merged
+    other_change = set_weights(mine.backlog, {"feasibility": 4}, ACTOR)  # another weight: merged
     other.save(other_change)
     board = Store.open(store_path).backlog.board
     assert (board.criterion("value").weight, board.criterion("feasibility").weight) == (1, 4)  # type: ignore[union-attr]
@@ -88,7 +90,7 @@ def test_a_teammates_different_weight_is_a_conflict(store_path: Path) -> None:
 def test_bad_weights_are_refused() -> None:
     backlog = backlog_from_data({"scoring": {"criteria": {"value": {"weight": 3}}}})
     with pytest.raises(OperationError):
-        set_weights(backlog, {"value": -1})
+        set_weights(backlog, {"value": -1}, ACTOR)
     with pytest.raises(OperationError):
-        set_weights(backlog, {"speed": 2})
-    assert set_weights(backlog, {"value": 3}).steps == ()
+        set_weights(backlog, {"speed": 2}, ACTOR)
+    assert set_weights(backlog, {"value": 3}, ACTOR).steps == ()

@@ -314,7 +314,9 @@ class ModelboardApp(App[None]):
                 return
             session = self.require_session()
             try:
-                change = set_weights(session.backlog, chosen.weights, chosen.previous)
+                change = set_weights(
+                    session.backlog, chosen.weights, session.actor(), chosen.previous
+                )
             except ModelboardError as error:
                 self.notify(error.message, severity="error")
                 return

@@ -34,6 +34,7 @@ from modelboard.commands import (
     cmd_review,
     cmd_reviewed,
     cmd_show,
+    cmd_status,
 )
 from modelboard.core.errors import EXIT_OK, EXIT_USAGE, ModelboardError, UsageError
 
@@ -114,9 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--since",
         metavar="14d|DATE",
-        help="days back (14d) or a date (default: the review interval)",
+        help="days back (14d) or a date (default: since the last update recorded)",
     )
     report.add_argument("--format", choices=("md", "json"), default="md")
+    report.add_argument("--record", action="store_true", help="record that this update was sent")
+    report.add_argument(
+        "--to", action="append", metavar="WHO", help="to whom (repeatable; default the audience)"
+    )
+    status = command("status", cmd_status, "the rhythm: last and next review and update")
+    status.add_argument("--json", action="store_true", help="print JSON")
     command("demo", cmd_demo, "the board on a sample backlog, in a temporary copy")
     importing = command("import", cmd_import, "import items from a JSON or CSV export")
     importing.add_argument("source", metavar="FILE", help="the export to read ('-' for stdin)")

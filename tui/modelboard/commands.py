@@ -33,11 +33,13 @@ from modelboard.core.export import (
 )
 from modelboard.core.locations import Location, resolve
 from modelboard.core.model import TEXT_FIELDS, Board, Item, require_item
+from modelboard.core.ranking import NO_RANK, ranks_now
 from modelboard.core.review import Include, review_queue
 from modelboard.core.sorting import SortOrder, sorted_items
 from modelboard.core.staleness import is_stale
 from modelboard.core.store import Store, create_store, ensure_default_store
 from modelboard.core.text import for_terminal, plural, whole_number
+from modelboard.core.times import day
 from modelboard.output import item_page, item_table
 
 Handler = Callable[[argparse.Namespace, "Context"], int]
@@ -207,7 +209,11 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         items += orphans
     if args.stale:
         items = [i for i in items if is_stale(i, board, ctx.now)]
-    _print_items(ctx, items, board, args.json, empty="no items")
+    if args.json:
+        ranks = ranks_now(backlog)
+        ctx.json([{**item_summary(i, board, ctx.now), **ranks.get(i.id, NO_RANK)} for i in items])
+        return EXIT_OK
+    _print_items(ctx, items, board, False, empty="no items")
     return EXIT_OK
 
 
@@ -233,15 +239,46 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     """Print the digest of a period: what changed, the top items, the backlog's health."""
-    from modelboard.core.report import as_json, build_report, markdown, period_start
+    from modelboard.core.report import (
+        as_json,
+        build_report,
+        default_since,
+        markdown,
+        period_start,
+    )
 
     store = ctx.store()
-    since = period_start(args.since or f"{store.backlog.board.review_days}d", ctx.now)
-    report = build_report(store.backlog, store.deleted_records(), since, ctx.now)
+    backlog = store.backlog
+    since = period_start(args.since, ctx.now) if args.since else default_since(backlog, ctx.now)
+    report = build_report(backlog, store.deleted_records(), since, ctx.now)
     if args.format == "json":
         ctx.json(as_json(report))
     else:
         ctx.out(markdown(report))
+    if args.record:
+        to = tuple(args.to) if args.to else backlog.log.rhythm.audience
+        store.save(operations.record_update(backlog, since, to, ctx.actor))
+        ctx.say(f"recorded this update as sent to {', '.join(to) or 'nobody named'}")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the rhythm: the last and next review and update, and what needs attention."""
+    from modelboard.core.status import status
+
+    backlog = ctx.store().backlog
+    now = status(backlog, ctx.now)
+    if args.json:
+        ctx.json(now.as_json())
+        return EXIT_OK
+    review, update = now.last_review, now.last_update
+    lines = [
+        "last review  " + (f"{day(review.at)} by {review.by}" if review else "none recorded"),
+        "last update  " + (f"{day(update.at)} by {update.by}" if update else "none recorded"),
+        *now.due(),
+        f"stale {now.stale}  ·  incomplete {now.incomplete}  ·  unscored {now.unscored}",
+    ]
+    ctx.out("\n".join(lines))
     return EXIT_OK
 
 

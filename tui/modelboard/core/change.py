@@ -56,7 +56,21 @@ class SettingEdit:
         return None
 
 
-Step = ItemAdd | ItemEdit | ItemDelete | SettingEdit
+@dataclass(frozen=True)
+class RecordAdd:
+    """A record appended to one of the store's logs (`[[reviews]]`, `[[updates]]`,
+    `[[history]]`): append-only, so it merges with anyone's and is never undone."""
+
+    array: str
+    record: Mapping[str, Any]
+
+    @property
+    def item_id(self) -> None:
+        """Records belong to no item."""
+        return None
+
+
+Step = ItemAdd | ItemEdit | ItemDelete | SettingEdit | RecordAdd
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,8 @@ def apply_to_data(data: dict[str, Any], change: Change) -> None:
         elif isinstance(step, ItemDelete):
             items.pop(step.item_id, None)
             data.setdefault("deleted", []).append(dict(step.record))
+        elif isinstance(step, RecordAdd):
+            data.setdefault(step.array, []).append(dict(step.record))
         elif isinstance(step, SettingEdit):
             parents = []
             node = data

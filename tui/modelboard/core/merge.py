@@ -16,6 +16,7 @@ from modelboard.core.change import (
     ItemAdd,
     ItemDelete,
     ItemEdit,
+    RecordAdd,
     SettingEdit,
     Step,
     table_at,
@@ -67,6 +68,8 @@ def rebase_partly(
                 continue
             taken.add(item_id)
             steps.append(ItemAdd(step.fields, item_id))
+        elif isinstance(step, RecordAdd):
+            steps.append(step)  # logs only grow: nothing to merge
         elif isinstance(step, SettingEdit):
             setting = _rebased_setting(step, their_data or {}, conflicts)
             if setting is not None:

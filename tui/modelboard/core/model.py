@@ -16,6 +16,7 @@ from typing import Any
 from modelboard.core.errors import OperationError
 from modelboard.core.history import HistoryEntry, entry_from_data
 from modelboard.core.ids import is_id, known_ids
+from modelboard.core.rhythm import Log, read_log
 from modelboard.core.times import as_utc, midnight
 
 FORMAT_VERSION = 1
@@ -133,6 +134,8 @@ class Backlog:
     items: Mapping[str, Item]
     deleted_ids: frozenset[str] = frozenset()
     problems: tuple[Problem, ...] = ()
+    log: Log = Log()
+    """The rhythm: the cadence, and the review sessions and updates recorded."""
 
     def item(self, item_id: str) -> Item | None:
         """The item with this id, if there is one."""
@@ -192,10 +195,14 @@ def backlog_from_data(data: Mapping[str, Any]) -> Backlog:
             problems.append(Problem(f"{item_id}: must be a table", item_id))
         else:
             items[item_id] = item_from_table(item_id, table, board, problems)
-    deleted = data.get("deleted", [])
-    if not isinstance(deleted, list) or not all(isinstance(d, dict) for d in deleted):
-        problems.append(Problem("'deleted' must be an array of [[deleted]] tables"))
-    return Backlog(board, items, deleted_ids(data), tuple(problems))
+    for name in ("deleted", "reviews", "updates", "history"):
+        records = data.get(name, [])
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            problems.append(Problem(f"'{name}' must be an array of [[{name}]] tables"))
+    notes = []
+    log = read_log(data, notes)
+    problems.extend(Problem(note) for note in notes)
+    return Backlog(board, items, deleted_ids(data), tuple(problems), log)
 
 
 def deleted_ids(data: Mapping[str, Any]) -> frozenset[str]:

@@ -11,10 +11,12 @@ from typing import Any
 
 from modelboard.core import history
 from modelboard.core.actor import Actor
-from modelboard.core.change import Change, ItemAdd, ItemDelete, ItemEdit, SettingEdit
+from modelboard.core.change import Change, ItemAdd, ItemDelete, ItemEdit, RecordAdd, SettingEdit
 from modelboard.core.errors import OperationError
 from modelboard.core.history import HistoryEntry
 from modelboard.core.model import SCORE_MAX, SCORE_MIN, Backlog, Board, require_item
+from modelboard.core.ranking import current_ranking
+from modelboard.core.rhythm import ranking_text
 from modelboard.core.text import clean_line, clean_text
 
 LINE_FIELDS = ("title", "owner", "kind", "stage")
@@ -193,7 +195,10 @@ def mark_reviewed(backlog: Backlog, item_id: str, actor: Actor) -> Change:
 
 
 def set_weights(
-    backlog: Backlog, weights: Mapping[str, float], previous: Mapping[str, float] | None = None
+    backlog: Backlog,
+    weights: Mapping[str, float],
+    actor: Actor,
+    previous: Mapping[str, float] | None = None,
 ) -> Change:
     """New weights for the board's criteria (0 takes a criterion out of the priority).
 
@@ -214,24 +219,56 @@ def set_weights(
         value, old = _whole_if_whole(weight), _whole_if_whole(started)
         steps.append(SettingEdit(("scoring", "criteria", key), {"weight": value}, {"weight": old}))
         described.append(f"{key} {old} -> {value}")
-    return Change(tuple(steps), "weights: " + ", ".join(described))
+    summary = "weights: " + ", ".join(described)
+    if not steps:
+        return Change((), summary)
+    entry = history.setting_changed(actor, summary)
+    return Change((*steps, RecordAdd("history", entry.as_data())), summary)
 
 
 def _whole_if_whole(number: float) -> float | int:
     return int(number) if float(number).is_integer() else number
 
 
-def snooze_item(backlog: Backlog, item_id: str, until: dt.date, actor: Actor) -> Change:
-    """The item is not stale before `until`."""
+def snooze_item(
+    backlog: Backlog, item_id: str, until: dt.date, actor: Actor, reason: str = ""
+) -> Change:
+    """The item is not stale before `until` (and why, if a reason is given)."""
     require_item(backlog, item_id)
     if until <= actor.now.date():
         raise OperationError(f"snooze until a day after today (got {until.isoformat()})")
     step = ItemEdit(
         item_id,
         {"snoozed_until": until, "updated": actor.now},
-        (history.snoozed(actor, until),),
+        (history.snoozed(actor, until, _line("reason", reason).strip()),),
     )
     return Change((step,), f"snoozed {item_id} until {until.isoformat()}")
+
+
+def note_item(backlog: Backlog, item_id: str, text: str, actor: Actor) -> Change:
+    """A one-line note on the item, kept in its history (typed during a review)."""
+    require_item(backlog, item_id)
+    note = _line("note", text).strip()
+    if not note:
+        raise OperationError("a note needs some words")
+    step = ItemEdit(item_id, {"updated": actor.now}, (history.note(actor, note),))
+    return Change((step,), f"noted on {item_id}")
+
+
+def record_review(backlog: Backlog, counts: Mapping[str, int], actor: Actor) -> Change:
+    """The record of a review session, with the ranking at its end (`[[reviews]]`)."""
+    record = {"at": actor.now, "by": actor.name, **counts}
+    record["ranking"] = ranking_text(current_ranking(backlog))
+    return Change((RecordAdd("reviews", record),), "recorded the review")
+
+
+def record_update(
+    backlog: Backlog, since: dt.datetime, to: tuple[str, ...], actor: Actor
+) -> Change:
+    """The record that an update covering `since` until now was sent to `to` (`[[updates]]`)."""
+    record: dict[str, Any] = {"at": actor.now, "by": actor.name, "since": since, "to": list(to)}
+    record["ranking"] = ranking_text(current_ranking(backlog))
+    return Change((RecordAdd("updates", record),), "recorded the update")
 
 
 def snooze_date(text: str, today: dt.date) -> dt.date:

@@ -12,6 +12,7 @@ from typing import Any
 
 from modelboard.core.ids import id_order
 from modelboard.core.model import Backlog, Criterion, Item
+from modelboard.core.rhythm import Ranking, rank_moves
 from modelboard.core.scoring import priority
 
 
@@ -44,3 +45,23 @@ def open_items(backlog: Backlog) -> list[Item]:
     """The items a ranking takes in: those in open stages (see `Board.is_open`)."""
     board = backlog.board
     return [item for item in backlog.items.values() if board.is_open(item.stage)]
+
+
+NO_RANK: dict[str, int | None] = {"rank": None, "rank_change": None}
+
+
+def ranks_now(backlog: Backlog) -> dict[str, dict[str, int | None]]:
+    """Each ranked item's `rank` (1 = highest) and `rank_change`: places gained since the
+    last snapshot recorded (None when it was not ranked then)."""
+    ids = [item_id for item_id, _ in current_ranking(backlog)]
+    moves = rank_moves(ids, backlog.log.last_snapshot())
+    return {
+        item_id: {"rank": rank, "rank_change": moves[item_id]}
+        for rank, item_id in enumerate(ids, start=1)
+    }
+
+
+def current_ranking(backlog: Backlog) -> Ranking:
+    """The ranking now, as a snapshot keeps it: open scored items, each with its priority."""
+    ranked = scored_ranking(open_items(backlog), backlog.board.criteria)
+    return tuple((item.id, value) for item, value in ranked)

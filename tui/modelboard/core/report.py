@@ -25,6 +25,15 @@ TOP = 10
 _DAYS = re.compile(r"(\d+)\s*d\Z")
 
 
+def default_since(backlog: Backlog, now: dt.datetime) -> dt.datetime:
+    """Where a report starts unless told: at the last update recorded, else one review
+    cadence back."""
+    log = backlog.log
+    if log.updates:
+        return log.updates[-1].at
+    return now - dt.timedelta(days=log.rhythm.review_every)
+
+
 def period_start(text: str, now: dt.datetime) -> dt.datetime:
     """`14d` (days back from now) or a date `YYYY-MM-DD` (its midnight, UTC)."""
     text = text.strip().lower()

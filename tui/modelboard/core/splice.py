@@ -19,6 +19,7 @@ from modelboard.core.change import (
     Change,
     ItemDelete,
     ItemEdit,
+    RecordAdd,
     SettingEdit,
     apply_to_data,
     edited_table,
@@ -61,14 +62,14 @@ def render_item(item_id: str, fields: Mapping[str, Any]) -> str:
     return tomlkit.dumps(doc)
 
 
-def render_deleted(record: Mapping[str, Any]) -> str:
-    """One `[[deleted]]` entry."""
+def render_record(array: str, record: Mapping[str, Any]) -> str:
+    """One entry of an array of tables: `[[deleted]]`, `[[reviews]]`, ..."""
     table = tomlkit.table()
     for name, value in record.items():
         table[name] = toml_value(value)
     doc = tomlkit.document()
-    doc.append("deleted", tomlkit.aot())
-    doc["deleted"].append(table)
+    doc.append(array, tomlkit.aot())
+    doc[array].append(table)
     return tomlkit.dumps(doc)
 
 
@@ -169,8 +170,12 @@ def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
             start, end = where.spans[step.item_id]
             _check_block(text[start:end], {"items": {step.item_id: items[step.item_id]}})
             replacements.append((*where.deletion(text, step.item_id), ""))
-            record = render_deleted(step.record)
+            record = render_record("deleted", step.record)
             _check_block(record, {"deleted": [dict(step.record)]})
+            appended.append(record)
+        elif isinstance(step, RecordAdd):
+            record = render_record(step.array, step.record)
+            _check_block(record, {step.array: [dict(step.record)]})
             appended.append(record)
         else:
             assert step.item_id is not None
@@ -191,6 +196,15 @@ def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
     for record in appended:
         result = _insert(result, len(result), record)
     return result
+
+
+def _append_record(doc: Any, array: str, record: Mapping[str, Any]) -> None:
+    if array not in doc:
+        doc.append(array, tomlkit.aot())
+    entry = tomlkit.table()
+    for name, value in record.items():
+        entry[name] = toml_value(value)
+    doc[array].append(entry)
 
 
 def _insert(text: str, pos: int, block: str) -> str:
@@ -239,12 +253,9 @@ def _spliced_document(text: str, data: Mapping[str, Any], change: Change) -> str
             _apply_edit(items[step.item_id], step)
         elif isinstance(step, ItemDelete):
             del items[step.item_id]
-            if "deleted" not in doc:
-                doc.append("deleted", tomlkit.aot())
-            entry = tomlkit.table()
-            for name, value in step.record.items():
-                entry[name] = toml_value(value)
-            doc["deleted"].append(entry)
+            _append_record(doc, "deleted", step.record)
+        elif isinstance(step, RecordAdd):
+            _append_record(doc, step.array, step.record)
         else:
             assert step.item_id is not None
             table = tomlkit.table()

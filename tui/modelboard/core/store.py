@@ -34,6 +34,7 @@ from modelboard.core.model import (
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
+LOGS = ("deleted", "reviews", "updates", "history")  # the arrays of tables records go to
 SAVE_ATTEMPTS = 5  # merges in a row, while someone else keeps writing the file
 SETTLE_SECONDS = 3.0  # how long a save waits for someone else's write to finish
 SETTLE_STEP = 0.15  # a write that pauses longer than this mid-file is not told apart
@@ -131,7 +132,7 @@ def writable_shape(data: Mapping[str, Any], path: Path) -> None:
     """Refuse to write into a file whose top-level shape the save cannot keep (exit 3)."""
     checks = (
         ("items", dict, "a table of [items.ID] tables"),
-        ("deleted", list, "an array of [[deleted]] tables"),
+        *((log, list, f"an array of [[{log}]] tables") for log in LOGS),
     )
     for key, kind, wanted in checks:
         value = data.get(key)
@@ -144,10 +145,11 @@ def writable_shape(data: Mapping[str, Any], path: Path) -> None:
             raise StoreUnreadableError(
                 f"{path}: items.{item_id} must be a table; fix it by hand, nothing was written"
             )
-    if any(not isinstance(record, dict) for record in data.get("deleted", [])):
-        raise StoreUnreadableError(
-            f"{path}: every [[deleted]] entry must be a table; fix it by hand, nothing was written"
-        )
+    for log in LOGS:
+        if any(not isinstance(record, dict) for record in data.get(log, [])):
+            raise StoreUnreadableError(
+                f"{path}: every [[{log}]] entry must be a table; fix it by hand; nothing written"
+            )
 
 
 def create_store(path: Path, text: str = DEFAULT_STORE) -> None:

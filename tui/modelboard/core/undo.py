@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from modelboard.core.actor import Actor
-from modelboard.core.change import Change, ItemAdd, ItemDelete, ItemEdit, SettingEdit, Step
+from modelboard.core.change import (
+    Change,
+    ItemAdd,
+    ItemDelete,
+    ItemEdit,
+    RecordAdd,
+    SettingEdit,
+    Step,
+)
 from modelboard.core.model import Backlog
 from modelboard.core.operations import delete_item, edit_item
 
@@ -27,6 +35,8 @@ def inverse(applied: Change, before: Backlog, after: Backlog, actor: Actor) -> C
             item = before.items.get(step.item_id)
             if item is not None:
                 steps.append(ItemAdd(dict(item.data), step.item_id))
+        elif isinstance(step, RecordAdd):
+            continue  # a log keeps what happened, undone or not
         elif isinstance(step, ItemEdit):
             old, now = before.items.get(step.item_id), after.items.get(step.item_id)
             if old is None or now is None:

@@ -1,0 +1,184 @@
+"""The rhythm of the method: how often the team reviews and updates, and what it did.
+
+`[rhythm]` holds the cadence; `[[reviews]]` and `[[updates]]` record each review session and
+each update sent, with a one-line snapshot of the ranking (`"M-6=89.3 M-1=85.7"`), so the
+rankings can be compared over time. Reading never fails: odd values are problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from modelboard.core.ids import is_id
+from modelboard.core.times import as_utc
+
+DEFAULT_EVERY = 14
+MAX_EVERY = 3650
+KEEP_SNAPSHOTS = 52  # the records older than the last 52 keep their counts, not their ranking
+
+Ranking = tuple[tuple[str, float], ...]
+"""Ids in ranking order, each with its priority."""
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """The team's cadence: days between reviews, days between updates, and who gets them."""
+
+    review_every: int = DEFAULT_EVERY
+    update_every: int = DEFAULT_EVERY
+    audience: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One review session: when, who, what was done, and the ranking at its end."""
+
+    at: dt.datetime
+    by: str
+    counts: Mapping[str, int] = field(default_factory=dict)
+    ranking: Ranking = ()
+
+
+@dataclass(frozen=True)
+class UpdateRecord:
+    """One update sent to stakeholders: when, who, the period, to whom, the ranking."""
+
+    at: dt.datetime
+    by: str
+    since: dt.datetime | None = None
+    to: tuple[str, ...] = ()
+    ranking: Ranking = ()
+
+
+@dataclass(frozen=True)
+class Log:
+    """Everything the store remembers of the rhythm."""
+
+    rhythm: Rhythm = Rhythm()
+    reviews: tuple[ReviewRecord, ...] = ()
+    updates: tuple[UpdateRecord, ...] = ()
+
+    def last_snapshot(self) -> Ranking:
+        """The newest ranking recorded by a review or an update, if any."""
+        records: list[ReviewRecord | UpdateRecord] = [*self.reviews, *self.updates]
+        dated = [(r.at, r.ranking) for r in records if r.ranking]
+        return max(dated, key=lambda pair: pair[0])[1] if dated else ()
+
+
+def read_log(data: Mapping[str, Any], notes: list[str]) -> Log:
+    """The rhythm and the records of a parsed store; odd values noted, never raised."""
+    table = data.get("rhythm", {})
+    if not isinstance(table, dict):
+        notes.append("'rhythm' must be a table")
+        table = {}
+    rhythm = Rhythm(
+        _days(table, "review_every", notes),
+        _days(table, "update_every", notes),
+        _texts(table.get("audience"), "rhythm.audience", notes),
+    )
+    reviews = [
+        ReviewRecord(at, _text(r.get("by")), _counts(r), parse_ranking(r.get("ranking")))
+        for r, at in _records(data, "reviews", notes)
+    ]
+    updates = [
+        UpdateRecord(
+            at,
+            _text(r.get("by")),
+            _moment(r.get("since")),
+            _texts(r.get("to"), "updates.to", notes),
+            parse_ranking(r.get("ranking")),
+        )
+        for r, at in _records(data, "updates", notes)
+    ]
+    return Log(rhythm, tuple(sorted(reviews, key=_at)), tuple(sorted(updates, key=_at)))
+
+
+def ranking_text(ranking: Ranking) -> str:
+    """A ranking as the store keeps it: one line, `id=priority` in order."""
+    return " ".join(f"{item_id}={value:g}" for item_id, value in ranking)
+
+
+def parse_ranking(text: object) -> Ranking:
+    """A stored ranking back; parts that are not `id=number` are left out."""
+    if not isinstance(text, str):
+        return ()
+    pairs = []
+    for part in text.split()[:100_000]:
+        item_id, _, value = part.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            continue
+        if is_id(item_id) and 0 <= number <= 100:
+            pairs.append((item_id, number))
+    return tuple(pairs)
+
+
+def rank_moves(now: Sequence[str], before: Ranking) -> dict[str, int | None]:
+    """Places each id gained since `before` (positive: up); None for ids new to the ranking."""
+    old = {item_id: rank for rank, (item_id, _) in enumerate(before, start=1)}
+    return {
+        item_id: (old[item_id] - rank if item_id in old else None)
+        for rank, item_id in enumerate(now, start=1)
+    }
+
+
+def _at(record: ReviewRecord | UpdateRecord) -> dt.datetime:
+    return record.at
+
+
+def _records(
+    data: Mapping[str, Any], name: str, notes: list[str]
+) -> list[tuple[Mapping[str, Any], dt.datetime]]:
+    raw = data.get(name, [])
+    if not isinstance(raw, list):
+        return []  # model.py names the problem with the other arrays of tables
+    found = []
+    for record in raw:
+        at = _moment(record.get("at")) if isinstance(record, dict) else None
+        if at is None:
+            notes.append(f"{name}: a record needs 'at' (a date-time)")
+        else:
+            found.append((record, at))
+    return found
+
+
+def _moment(value: object) -> dt.datetime | None:
+    if not isinstance(value, dt.datetime):
+        return None
+    try:
+        return as_utc(value)
+    except OverflowError:
+        return None
+
+
+def _days(table: Mapping[str, Any], name: str, notes: list[str]) -> int:
+    value = table.get(name, DEFAULT_EVERY)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_EVERY:
+        notes.append(f"rhythm.{name}: must be a whole number of days, 1 to {MAX_EVERY}")
+        return DEFAULT_EVERY
+    return value
+
+
+def _texts(value: object, where: str, notes: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    notes.append(f"{where}: must be a list of text")
+    return ()
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _counts(record: Mapping[str, Any]) -> dict[str, int]:
+    return {
+        key: value
+        for key, value in record.items()
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9
+    }
