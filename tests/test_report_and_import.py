@@ -32,9 +32,9 @@ def test_the_digest_of_the_demo_matches_the_expected_markdown(demo: Path) -> Non
     assert run.out == EXPECTED.read_text(encoding="utf-8")
 
 
-def test_the_digest_defaults_to_the_review_interval_and_has_json(demo: Path) -> None:
-    assert Run("report").out == EXPECTED.read_text(encoding="utf-8")  # review_days = 14
-    data = json.loads(Run("report", "--format", "json").out)
+def test_the_digest_starts_at_the_last_update_and_has_json(demo: Path) -> None:
+    assert "update 2026-11-13 to 2026-11-24" in Run("report").out  # the demo's last update
+    data = json.loads(Run("report", "--since", "14d", "--format", "json").out)
     assert [e["id"] for e in data["added"]] == ["M-13", "M-23", "M-4", "M-38"]
     assert data["top"][0] == {
         "id": "M-6",

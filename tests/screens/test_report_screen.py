@@ -21,6 +21,10 @@ async def test_the_report_screen_writes_the_digest(tmp_path: Path) -> None:
         await pilot.press("R")
         screen = app.screen
         assert isinstance(screen, ReportScreen)
+        assert "update 2026-11-13 to 2026-11-24" in screen.text  # since the last update
+        await pilot.press("minus", "plus", "plus")  # 11 days, 4, 11, 18: back to 14 below
+        screen.days = 14
+        screen.show()
         assert screen.text == EXPECTED.read_text()
         await pilot.press("w", "w")
         written = sorted(Path.cwd().glob("modelboard-report-*.md"))
@@ -31,5 +35,7 @@ async def test_the_report_screen_writes_the_digest(tmp_path: Path) -> None:
         assert written[1].read_text() == EXPECTED.read_text()
         await pilot.press("plus")
         assert "update 2026-11-03 to 2026-11-24" in screen.text
+        await pilot.press("S")  # recorded as sent: the next report starts here
+        assert "[[updates]]" in path.read_text().split("[items.")[-1]
         await pilot.press("escape")
         assert isinstance(app.screen, BoardScreen)

@@ -23,7 +23,8 @@ from modelboard.core.change import Change
 from modelboard.core.errors import ConflictError, ModelboardError, StoreUnreadableError
 from modelboard.core.merge import overruling
 from modelboard.core.model import Item
-from modelboard.core.review import Include, review_queue
+from modelboard.core.operations import record_review
+from modelboard.core.review import Include, Outcome, review_queue
 from modelboard.core.session import Session
 from modelboard.core.store import Snapshot, Store
 from modelboard.core.text import for_terminal
@@ -294,11 +295,20 @@ class ModelboardApp(App[None]):
         from modelboard.screens.summary import ReviewSummaryScreen
 
         session = self.require_session()
+        everything = frozenset(Include)
         if not review_queue(session.backlog, session.actor().now, include):
-            self.notify("Nothing to review: every item was looked at within its stage's interval.")
-            return
+            if include == everything or not review_queue(
+                session.backlog, session.actor().now, everything
+            ):
+                self.notify("Nothing to review: every item is current, complete and scored.")
+                return
+            self.notify("Nothing is stale: walking the incomplete and unscored items instead.")
+            include = everything
 
-        def finished(counts: dict[Any, int] | None) -> None:
+        def finished(counts: dict[Outcome, int] | None) -> None:
+            done = {outcome.value: count for outcome, count in (counts or {}).items()}
+            if any(n for what, n in done.items() if what != "skipped"):  # something was done
+                self.commit(record_review(session.backlog, done, session.actor()))
             left = len(review_queue(session.backlog, session.actor().now, include))
             self.push_screen(ReviewSummaryScreen(counts or {}, left))
 
@@ -325,10 +335,13 @@ class ModelboardApp(App[None]):
         self.push_screen(ScoringScreen(), done)
 
     def action_report(self) -> None:
-        """The report of the last review interval."""
+        """The report since the last update recorded (else the last review cadence)."""
+        from modelboard.core.report import default_since
         from modelboard.screens.report import ReportScreen
 
-        days = self.require_session().backlog.board.review_days or 14
+        session = self.require_session()
+        now = session.actor().now
+        days = max(1, round((now - default_since(session.backlog, now)).total_seconds() / 86400))
         self.push_screen(ReportScreen(days))
 
     def edit_externally(self, text: str) -> str | None:

@@ -32,7 +32,7 @@ from modelboard.core.export import (
     to_json,
 )
 from modelboard.core.locations import Location, resolve
-from modelboard.core.model import TEXT_FIELDS, Board, Item, require_item
+from modelboard.core.model import TEXT_FIELDS, Backlog, Item, require_item
 from modelboard.core.ranking import NO_RANK, ranks_now
 from modelboard.core.review import Include, review_queue
 from modelboard.core.sorting import SortOrder, sorted_items
@@ -121,7 +121,7 @@ def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
         return _open_tui(ctx, review=frozenset(include))
     store = ctx.store()
     queue = review_queue(store.backlog, ctx.now, include)
-    _print_items(ctx, queue, store.backlog.board, args.json, empty="nothing to review")
+    _print_items(ctx, queue, store.backlog, args.json, empty="nothing to review")
     return EXIT_OK
 
 
@@ -209,11 +209,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         items += orphans
     if args.stale:
         items = [i for i in items if is_stale(i, board, ctx.now)]
-    if args.json:
-        ranks = ranks_now(backlog)
-        ctx.json([{**item_summary(i, board, ctx.now), **ranks.get(i.id, NO_RANK)} for i in items])
-        return EXIT_OK
-    _print_items(ctx, items, board, False, empty="no items")
+    _print_items(ctx, items, backlog, args.json, empty="no items")
     return EXIT_OK
 
 
@@ -357,9 +353,13 @@ def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
-def _print_items(ctx: Context, items: list[Item], board: Board, as_json: bool, empty: str) -> None:
-    if as_json:
-        ctx.json([item_summary(i, board, ctx.now) for i in items])
+def _print_items(
+    ctx: Context, items: list[Item], backlog: Backlog, as_json: bool, empty: str
+) -> None:
+    board = backlog.board
+    if as_json:  # with each item's rank and its move since the last recorded ranking
+        ranks = ranks_now(backlog)
+        ctx.json([{**item_summary(i, board, ctx.now), **ranks.get(i.id, NO_RANK)} for i in items])
     elif items:
         ctx.out(item_table(items, board, ctx.now))
     else:

@@ -50,6 +50,7 @@ class Outcome(enum.Enum):
     RESCORED = "rescored"
     EDITED = "edited"
     SNOOZED = "snoozed"
+    NOTED = "noted"
     DELETED = "deleted"
     SKIPPED = "skipped"
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from modelboard.core.flags import item_flags
 from modelboard.core.model import Backlog
-from modelboard.core.rhythm import ReviewRecord, UpdateRecord
+from modelboard.core.rhythm import Log, ReviewRecord, UpdateRecord
 from modelboard.core.text import plural
 from modelboard.core.times import iso
 
@@ -59,19 +59,35 @@ class Status:
 def status(backlog: Backlog, now: dt.datetime) -> Status:
     """The rhythm of `backlog` at `now`: nothing recorded yet means due now."""
     log, board = backlog.log, backlog.board
-    review = log.reviews[-1] if log.reviews else None
-    update = log.updates[-1] if log.updates else None
+    next_review, next_update = next_due(log, now)
     flags = [item_flags(item, board, now) for item in backlog.items.values()]
     return Status(
         now,
-        review,
-        (review.at + dt.timedelta(days=log.rhythm.review_every)) if review else now,
-        update,
-        (update.at + dt.timedelta(days=log.rhythm.update_every)) if update else now,
+        log.reviews[-1] if log.reviews else None,
+        next_review,
+        log.updates[-1] if log.updates else None,
+        next_update,
         sum(f.stale for f in flags),
         sum(f.incomplete for f in flags),
         sum(bool(f.unscored) for f in flags),
     )
+
+
+def next_due(log: Log, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """When the next review and the next update are due (now, if none was recorded)."""
+    review = log.reviews[-1].at + dt.timedelta(days=log.rhythm.review_every) if log.reviews else now
+    update = log.updates[-1].at + dt.timedelta(days=log.rhythm.update_every) if log.updates else now
+    return review, update
+
+
+def due_words(log: Log, now: dt.datetime, within: int = 2) -> list[str]:
+    """What is due within `within` days or overdue, in words, counting nothing (for the
+    board's title bar, redrawn on every change)."""
+    return [
+        _due(what, when, now)
+        for what, when in zip(("review", "update"), next_due(log, now), strict=True)
+        if (when.date() - now.date()).days <= within
+    ]
 
 
 def _due(what: str, when: dt.datetime, now: dt.datetime) -> str:

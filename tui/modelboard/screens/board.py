@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from modelboard.core.board_view import BoardView, column_window
 from modelboard.core.model import Item
 from modelboard.core.sorting import SortOrder
+from modelboard.core.status import due_words
 from modelboard.core.text import plural
 from modelboard.render import fit, plain
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
@@ -53,6 +54,7 @@ class BoardScreen(ItemsScreen[None]):
         self.view = BoardView((), (), 0)  # built for real on mount
         self._first = 0
         self._shown = (0, 0)
+        self._due: list[str] = []  # what the rhythm has due, for the title bar
 
     # ---- composition ---------------------------------------------------------------------
 
@@ -136,6 +138,7 @@ class BoardScreen(ItemsScreen[None]):
         self.row = max(0, min(self.row, len(self.view.columns[self.column]) - 1))
         now = self.session.actor().now
         board = self.session.backlog.board
+        self._due = due_words(self.session.backlog.log, now)
         for index, items in enumerate(self.view.columns):
             cursor = self.row if index == self.column and items else None
             self.query_one(f"#stage-{index}", StageColumn).show(items, cursor, board, now)
@@ -157,6 +160,7 @@ class BoardScreen(ItemsScreen[None]):
             ]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
+        parts.extend(self._due)
         if self.session.store.read_only:
             parts.append("read-only")
         self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))

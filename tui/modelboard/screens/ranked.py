@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from modelboard.core.board_view import matches
 from modelboard.core.model import Item
-from modelboard.core.ranking import by_priority, open_items
+from modelboard.core.ranking import by_priority, open_items, ranks_now
 from modelboard.core.text import plural
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.filter_bar import FilterBar
@@ -60,7 +60,10 @@ class RankedScreen(ItemsScreen[str | None]):
             self.row = ids.index(keep)
         self.row = max(0, min(self.row, len(ids) - 1))
         now = self.session.actor().now
-        self.query_one(RankedList).show(self.items, self.row, backlog.board, now)
+        moves = {item_id: ranks["rank_change"] for item_id, ranks in ranks_now(backlog).items()}
+        if not backlog.log.last_snapshot():
+            moves = {}  # nothing recorded to compare with: no arrows at all
+        self.query_one(RankedList).show(self.items, self.row, backlog.board, now, moves)
         self._after_cursor_move()
 
     def _after_cursor_move(self) -> None:

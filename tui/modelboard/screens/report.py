@@ -34,9 +34,10 @@ class ReportScreen(BacklogScreen[None]):
     """The report of the last `days` days; `w` writes it next to where you started."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("w", "write", "Write to a file"),
-        Binding("minus", "period(-7)", "A week less", key_display="-"),
-        Binding("plus,equals_sign", "period(7)", "A week more", key_display="+"),
+        Binding("w", "write", "Write file"),
+        Binding("S", "record", "Mark sent", key_display="S"),
+        Binding("minus", "period(-7)", "Week less", key_display="-"),
+        Binding("plus,equals_sign", "period(7)", "Week more", key_display="+"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("j,down", "scroll(1)", "Scroll down", show=False),
         Binding("k,up", "scroll(-1)", "Scroll up", show=False),
@@ -80,6 +81,19 @@ class ReportScreen(BacklogScreen[None]):
     def action_period(self, days: int) -> None:
         self.days = max(1, self.days + days)
         self.show()
+
+    def action_record(self) -> None:
+        """Record that this update was sent (to the audience of [rhythm]): the next report
+        starts here, and the ranking is kept for comparison."""
+        from modelboard.core.operations import record_update
+
+        session = self.session
+        now = session.actor().now
+        since = now - dt.timedelta(days=self.days)
+        audience = session.backlog.log.rhythm.audience
+        change = record_update(session.backlog, since, audience, session.actor())
+        who = ", ".join(audience) or "nobody named in [rhythm] audience"
+        self.modelboard.commit(change, then=lambda _: self.notify(f"Recorded as sent to {who}."))
 
     def action_write(self) -> None:
         path = report_path(self.folder(), self.session.actor().now.date())

@@ -52,6 +52,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         Binding("L,shift+right", "move(1)", "Next stage", show=False,
                 tooltip="Move the item one stage right"),
         Binding("z", "snooze", "Snooze", id="snooze", tooltip="Not stale for 7 days, or longer"),
+        Binding("c", "note", "Note", id="note", show=False, tooltip="A one-line note on the item"),
         Binding("d", "delete", "Delete", id="delete", show=False, tooltip="Delete the item"),
         Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change"),
         Binding("i", "include", "Incomplete too", id="include", show=False,
@@ -249,18 +250,38 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         def chosen(text: str | None) -> None:
             if text is None:
                 return
+            when, _, reason = text.strip().partition(" ")  # "14 waiting for the Q1 data"
             self._commit(
                 lambda item: operations.snooze_item(
                     session.backlog,
                     item.id,
-                    operations.snooze_date(text, self._now().date()),
+                    operations.snooze_date(when, self._now().date()),
                     session.actor(),
+                    reason,
                 ),
                 Outcome.SNOOZED,
                 advance=True,
             )
 
         self.app.push_screen(SnoozeScreen(), chosen)
+
+    def action_note(self) -> None:
+        """A one-line note on the item, kept in its history with the review."""
+        from modelboard.screens.note import NoteScreen
+
+        session = self.session
+
+        def typed(text: str | None) -> None:
+            if text:
+                self._commit(
+                    lambda item: operations.note_item(
+                        session.backlog, item.id, text, session.actor()
+                    ),
+                    Outcome.NOTED,
+                    advance=False,
+                )
+
+        self.app.push_screen(NoteScreen(), typed)
 
     def action_delete(self) -> None:
         item = self.item()

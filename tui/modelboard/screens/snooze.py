@@ -20,9 +20,10 @@ class SnoozeScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Snooze: not stale before", classes="dialog-title")
-            yield Input("7", placeholder="days, or a date YYYY-MM-DD", id="snooze")
+            yield Input("7", placeholder="days or YYYY-MM-DD, then a reason", id="snooze")
             yield Static(
-                "a number of days (7 if empty) or a date      enter  snooze      esc  cancel",
+                "days (7 if empty) or a date, then why if you like: 14 waiting for the Q1 data\n"
+                "enter  snooze      esc  cancel",
                 classes="dialog-keys",
             )
 

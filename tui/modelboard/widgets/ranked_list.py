@@ -6,6 +6,7 @@ Virtual like the stage columns: only the visible lines are rendered.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -21,7 +22,7 @@ from modelboard.core.scoring import priority
 from modelboard.render import fit, plain
 
 MARKER = "▌"
-HEADER = ("#", "id", "prio", "title", "stage", "owner", "")
+HEADER = ("#", "±", "id", "prio", "title", "stage", "owner", "")
 
 
 class RankedList(ScrollView, can_focus=False):
@@ -40,10 +41,20 @@ class RankedList(ScrollView, can_focus=False):
         self.cursor = 0
         self._board = Board()
         self._now = dt.datetime.now(dt.UTC)
+        self._moves: Mapping[str, int | None] = {}
 
-    def show(self, items: tuple[Item, ...], cursor: int, board: Board, now: dt.datetime) -> None:
-        """Show these items in this order, the cursor on row `cursor`."""
+    def show(
+        self,
+        items: tuple[Item, ...],
+        cursor: int,
+        board: Board,
+        now: dt.datetime,
+        moves: Mapping[str, int | None] | None = None,
+    ) -> None:
+        """Show these items in this order, the cursor on row `cursor`; `moves` are the places
+        each gained since the last recorded ranking (None: new to it)."""
         self.items, self.cursor, self._board, self._now = items, cursor, board, now
+        self._moves = moves or {}
         self.virtual_size = Size(self.size.width, len(items) + 1)
         self.refresh()
         self.call_after_refresh(self.reveal_cursor)  # once shown, it has its real height
@@ -77,6 +88,7 @@ class RankedList(ScrollView, can_focus=False):
         flags = item_flags(item, self._board, self._now)
         cells = (
             str(index + 1),
+            _move(self._moves, item.id),
             item.id,
             "--" if value is None else f"{value:.0f}",
             plain(item.title),
@@ -91,11 +103,11 @@ class RankedList(ScrollView, can_focus=False):
     def _line(
         self, cells: tuple[str, ...], width: int, style: Style, selected: bool = False
     ) -> Strip:
-        number, item_id, prio, title, stage, owner, flags = cells
-        fixed = 4 + 7 + 5 + 11 + 9 + 18
+        number, move, item_id, prio, title, stage, owner, flags = cells
+        fixed = 4 + 4 + 7 + 5 + 11 + 9 + 18
         title_width = max(10, width - fixed)
         text = (
-            f" {number:>3} {item_id:<6} {prio:>4} {fit(title, title_width)} "
+            f" {number:>3} {move:>3} {item_id:<6} {prio:>4} {fit(title, title_width)} "
             f"{fit(stage, 10)} {fit(owner, 8)} {flags}"
         )
         if cell_len(text) > width:
@@ -103,3 +115,13 @@ class RankedList(ScrollView, can_focus=False):
         if selected:
             text = MARKER + text[1:]  # the cursor shows without colour too
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
+
+
+def _move(moves: Mapping[str, int | None], item_id: str) -> str:
+    """`▲3`, `▼2`, `·` (no move), `new` (not ranked last time), `` (not ranked now)."""
+    if item_id not in moves:
+        return ""
+    places = moves[item_id]
+    if places is None:
+        return "new"
+    return f"▲{places}" if places > 0 else f"▼{-places}" if places < 0 else "·"
