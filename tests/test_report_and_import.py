@@ -174,3 +174,27 @@ def test_an_item_created_and_imported_in_one_period_is_added_once(
     assert Run("--file", str(fresh), "import", str(exported)).code == 0
     report = json.loads(Run("--file", str(fresh), "report", "--format", "json").out)
     assert [e["id"] for e in report["added"]].count("M-41") == 1
+
+
+def test_the_report_nets_moves_and_has_a_plain_text_form(demo: Path) -> None:
+    assert Run("move", "M-1", "building").code == 0
+    assert Run("move", "M-1", "ready").code == 0  # and back: no move at all
+    assert Run("move", "M-9", "deployed").code == 0
+    report = json.loads(Run("report", "--since", "2026-11-24", "--format", "json").out)
+    assert [e["id"] for e in report["moved"]] == ["M-9"]
+    text = Run("report", "--since", "14d", "--format", "text").out
+    assert "| # |" not in text and "\\" not in text and "Review sessions (1)" in text
+
+
+def test_weight_changes_and_review_notes_are_in_the_report(demo: Path, tmp_path: Path) -> None:
+    from modelboard.core.actor import Actor
+    from modelboard.core.operations import note_item, set_weights
+    from modelboard.core.store import Store
+
+    store = Store.open(demo)
+    actor = Actor("anna", NOW)
+    store.save(set_weights(store.backlog, {"value": 4}, actor))
+    store.save(note_item(store.backlog, "M-1", "keep: waiting for the Q1 data", actor))
+    report = Run("report", "--since", "1d").out
+    assert "weights: value 3 -> 4 (anna" in report
+    assert "note: keep: waiting for the Q1 data" in report

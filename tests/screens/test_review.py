@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,29 @@ async def test_modelboard_review_opens_review_mode(review_file: Path) -> None:
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("q", "enter")
         assert board(app).current_id is not None
+
+
+async def test_a_review_session_is_recorded_with_its_notes(review_file: Path) -> None:
+    app = make_app(review_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "c", *"keep: waiting for data", "enter", "enter")
+        await pilot.press("z", "backspace", *"14 Q1 export", "enter", "q", "enter")
+    data = tomllib.loads(review_file.read_text())
+    (record,) = data["reviews"]
+    assert (record["reviewed"], record["noted"], record["snoozed"]) == (1, 1, 1)
+    assert record["by"] == "tester" and record["ranking"].startswith("M-1=")
+    changes = [e["change"] for e in data["items"]["M-1"]["history"]]
+    assert "note: keep: waiting for data" in changes
+    assert "snoozed until 2026-12-08: Q1 export" in [
+        e["change"] for e in data["items"]["M-2"]["history"]
+    ]
+
+
+async def test_r_with_nothing_stale_walks_the_incomplete_items(tmp_path: Path) -> None:
+    path = tmp_path / "backlog.toml"
+    fresh = STALE.replace("2026-09-01", "2026-11-23")  # looked at yesterday: none stale
+    path.write_text(DEFAULT_STORE + fresh)
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        assert isinstance(app.screen, ReviewScreen) and app.screen.include

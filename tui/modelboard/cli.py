@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="14d|DATE",
         help="days back (14d) or a date (default: since the last update recorded)",
     )
-    report.add_argument("--format", choices=("md", "json"), default="md")
+    report.add_argument("--format", choices=("md", "json", "text"), default="md")
     report.add_argument("--record", action="store_true", help="record that this update was sent")
     report.add_argument(
         "--to", action="append", metavar="WHO", help="to whom (repeatable; default the audience)"

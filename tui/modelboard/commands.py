@@ -250,7 +250,7 @@ def cmd_report(args: argparse.Namespace, ctx: Context) -> int:
     if args.format == "json":
         ctx.json(as_json(report))
     else:
-        ctx.out(markdown(report))
+        ctx.out(markdown(report, plain=args.format == "text"))
     if args.record:
         to = tuple(args.to) if args.to else backlog.log.rhythm.audience
         store.save(operations.record_update(backlog, since, to, ctx.actor))

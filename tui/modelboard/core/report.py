@@ -13,15 +13,17 @@ from typing import Any
 
 from modelboard.core.errors import UsageError
 from modelboard.core.flags import item_flags
-from modelboard.core.history import ADDED, EventKind, deletion_from_data
+from modelboard.core.history import ADDED, EventKind, HistoryEntry, deletion_from_data
 from modelboard.core.ids import id_order
 from modelboard.core.markdown import md_line
 from modelboard.core.model import MAX_REVIEW_DAYS, Backlog, Item
-from modelboard.core.ranking import open_items, scored_ranking
+from modelboard.core.ranking import current_ranking, open_items, scored_ranking
+from modelboard.core.rhythm import ReviewRecord, rank_moves
 from modelboard.core.text import whole_number
 from modelboard.core.times import day, iso, midnight
 
 TOP = 10
+RANK_MOVES = 5
 _DAYS = re.compile(r"(\d+)\s*d\Z")
 
 
@@ -79,6 +81,12 @@ class Report:
     incomplete: list[str] = field(default_factory=list)
     unscored: list[str] = field(default_factory=list)
     per_stage: dict[str, int] = field(default_factory=dict)
+    notes: list[Event] = field(default_factory=list)
+    """Review notes, and snoozes with their reasons."""
+    sessions: list[ReviewRecord] = field(default_factory=list)
+    settings: list[HistoryEntry] = field(default_factory=list)
+    rank_moves: list[tuple[str, str, int, int]] = field(default_factory=list)
+    """(id, title, places gained, rank now), the biggest moves since the period began."""
 
 
 def build_report(
@@ -91,8 +99,11 @@ def build_report(
         EventKind.MOVED: report.moved,
         EventKind.RESCORED: report.rescored,
         EventKind.REVIEWED: report.reviewed,
+        EventKind.NOTE: report.notes,
+        EventKind.SNOOZED: report.notes,
         **dict.fromkeys(ADDED, report.added),
     }
+    moves: dict[str, list[HistoryEntry]] = {}
     for item in backlog.items.values():
         for entry in item.history:
             section = sections.get(entry.kind)
@@ -100,14 +111,38 @@ def build_report(
                 continue
             if entry.kind in ADDED and any(e.item_id == item.id for e in report.added):
                 continue  # created elsewhere and imported here in one period: added once
+            if entry.kind is EventKind.MOVED:
+                moves.setdefault(item.id, []).append(entry)
+                continue
             section.append(Event(entry.at, item.id, item.title, entry.by, entry.detail))
+    for item_id, entries in moves.items():
+        # netted: proposed -> ready -> proposed within the period is no move at all
+        start, end = entries[0].extra.get("from"), entries[-1].extra.get("to")
+        if start != end:
+            last, title = entries[-1], backlog.items[item_id].title
+            report.moved.append(Event(last.at, item_id, title, last.by, f"{start} -> {end}"))
+    log = backlog.log
+    report.sessions.extend(r for r in log.reviews if since <= r.at <= now)
+    report.settings.extend(e for e in log.changes if since <= e.at <= now)
+    before = log.snapshot_before(since)
+    if before:
+        ranked = current_ranking(backlog)
+        gained = rank_moves([item_id for item_id, _ in ranked], before)
+        biggest = sorted(
+            ((i, places, rank) for rank, (i, places) in enumerate(gained.items(), 1) if places),
+            key=lambda move: -abs(move[1]),
+        )[:RANK_MOVES]
+        report.rank_moves.extend(
+            (i, backlog.items[i].title, places, rank) for i, places, rank in biggest
+        )
     for record in deleted:
         gone = deletion_from_data(record)
         if gone is not None and since <= gone.at <= now:
             report.deleted.append(
                 Event(gone.at, gone.item_id, gone.title, gone.by, f"from {gone.stage}")
             )
-    for events in (report.added, report.moved, report.rescored, report.reviewed, report.deleted):
+    lists = (report.added, report.moved, report.rescored, report.reviewed, report.deleted)
+    for events in (*lists, report.notes):
         events.sort(key=lambda e: (e.at, id_order(e.item_id)))
     report.top.extend(scored_ranking(open_items(backlog), board.criteria)[:TOP])
     for item in sorted(backlog.items.values(), key=lambda i: id_order(i.id)):
@@ -124,22 +159,22 @@ def build_report(
     return report
 
 
-def markdown(report: Report) -> str:
-    """The digest as Markdown that reads well pasted into an e-mail or a wiki."""
-    lines = [
-        f"# {md_line(report.board_name)}: update {day(report.since)} to {day(report.now)}",
-        "",
-    ]
+def markdown(report: Report, plain: bool = False) -> str:
+    """The digest as Markdown that reads well pasted into an e-mail or a wiki; `plain` is
+    the same as text for chat tools that show Markdown as it is (no escapes, no table)."""
+    esc = one_line if plain else md_line
+    heading, sub = ("", "") if plain else ("# ", "## ")
+    title = f"{esc(report.board_name)}: update {day(report.since)} to {day(report.now)}"
+    lines = [f"{heading}{title}", ""]
 
     def section(title: str, events: list[Event], show_detail: bool) -> None:
-        lines.append(f"## {title} ({len(events)})")
-        lines.append("")
+        lines.extend([f"{sub}{title} ({len(events)})", ""])
         if not events:
             lines.extend(["None.", ""])
             return
         for e in events:
-            detail = f": {md_line(e.detail)}" if show_detail else ""
-            lines.append(f"- {e.item_id} {md_line(e.title)}{detail} ({md_line(e.by)}, {day(e.at)})")
+            detail = f": {esc(e.detail)}" if show_detail else ""
+            lines.append(f"- {e.item_id} {esc(e.title)}{detail} ({esc(e.by)}, {day(e.at)})")
         lines.append("")
 
     section("Added", report.added, show_detail=False)
@@ -147,21 +182,47 @@ def markdown(report: Report) -> str:
     section("Re-scored", report.rescored, show_detail=True)
     section("Reviewed", report.reviewed, show_detail=False)
     section("Deleted", report.deleted, show_detail=True)
-    lines += [f"## Top {len(report.top)} by priority", ""]
-    if report.top:
+    if report.notes:
+        section("Notes and snoozes", report.notes, show_detail=True)
+    if report.sessions:
+        lines.extend([f"{sub}Review sessions ({len(report.sessions)})", ""])
+        for session in report.sessions:
+            done = ", ".join(f"{n} {what}" for what, n in session.counts.items() if n)
+            lines.append(f"- {day(session.at)} by {esc(session.by)}: {done or 'nothing done'}")
+        lines.append("")
+    if report.settings:
+        lines.extend([f"{sub}Scoring changes ({len(report.settings)})", ""])
+        lines += [f"- {esc(e.change)} ({esc(e.by)}, {day(e.at)})" for e in report.settings]
+        lines.append("")
+    if report.rank_moves:
+        lines.extend([f"{sub}Biggest moves in the ranking", ""])
+        for item_id, title, places, rank in report.rank_moves:
+            way = f"up {places}" if places > 0 else f"down {-places}"
+            lines.append(f"- {item_id} {esc(title)}: {way}, now #{rank}")
+        lines.append("")
+    lines += [f"{sub}Top {len(report.top)} by priority", ""]
+    if report.top and plain:
+        for rank, (item, value) in enumerate(report.top, start=1):
+            lines.append(f"{rank}. {item.id} {esc(item.title)} ({esc(item.stage)}) {value:.0f}")
+    elif report.top:
         lines += ["| # | id | title | stage | priority |", "| --- | --- | --- | --- | --- |"]
         for rank, (item, value) in enumerate(report.top, start=1):
             title, stage = md_line(item.title), md_line(item.stage)
             lines.append(f"| {rank} | {item.id} | {title} | {stage} | {value:.0f} |")
     else:
         lines.append("No scored items.")
-    lines += ["", "## Health", ""]
+    lines += ["", f"{sub}Health", ""]
     health = {"Stale": report.stale, "Incomplete": report.incomplete, "Unscored": report.unscored}
     for label, ids in health.items():
         lines.append(f"- {label}: {len(ids)}" + (f" ({', '.join(ids)})" if ids else ""))
-    lines += ["", "## Items per stage", ""]
-    lines += [f"- {md_line(stage)}: {count}" for stage, count in report.per_stage.items()]
+    lines += ["", f"{sub}Items per stage", ""]
+    lines += [f"- {esc(stage)}: {count}" for stage, count in report.per_stage.items()]
     return "\n".join(lines) + "\n"
+
+
+def one_line(text: str) -> str:
+    """Text on one line, as it is (for the plain-text report)."""
+    return " ".join(text.split())
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -189,4 +250,12 @@ def as_json(report: Report) -> dict[str, Any]:
         "incomplete": report.incomplete,
         "unscored": report.unscored,
         "per_stage": report.per_stage,
+        "notes": events(report.notes),
+        "review_sessions": [{"at": iso(r.at), "by": r.by, **r.counts} for r in report.sessions],
+        "scoring_changes": [
+            {"at": iso(e.at), "by": e.by, "change": e.change} for e in report.settings
+        ],
+        "rank_moves": [
+            {"id": i, "title": t, "places": p, "rank": r} for i, t, p, r in report.rank_moves
+        ],
     }

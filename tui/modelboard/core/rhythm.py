@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from modelboard.core.history import HistoryEntry, entry_from_data
 from modelboard.core.ids import is_id
 from modelboard.core.times import as_utc
 
@@ -60,6 +61,14 @@ class Log:
     rhythm: Rhythm = Rhythm()
     reviews: tuple[ReviewRecord, ...] = ()
     updates: tuple[UpdateRecord, ...] = ()
+    changes: tuple[HistoryEntry, ...] = ()
+    """The board's own history (`[[history]]`): changes of the scoring weights."""
+
+    def snapshot_before(self, moment: dt.datetime) -> Ranking:
+        """The newest ranking recorded at or before `moment`, if any."""
+        records: list[ReviewRecord | UpdateRecord] = [*self.reviews, *self.updates]
+        dated = [(r.at, r.ranking) for r in records if r.ranking and r.at <= moment]
+        return max(dated, key=lambda pair: pair[0])[1] if dated else ()
 
     def last_snapshot(self) -> Ranking:
         """The newest ranking recorded by a review or an update, if any."""
@@ -93,7 +102,14 @@ def read_log(data: Mapping[str, Any], notes: list[str]) -> Log:
         )
         for r, at in _records(data, "updates", notes)
     ]
-    return Log(rhythm, tuple(sorted(reviews, key=_at)), tuple(sorted(updates, key=_at)))
+    raw = data.get("history", [])
+    changes = [e for e in map(entry_from_data, raw if isinstance(raw, list) else []) if e]
+    return Log(
+        rhythm,
+        tuple(sorted(reviews, key=_at)),
+        tuple(sorted(updates, key=_at)),
+        tuple(sorted(changes, key=lambda e: e.at)),
+    )
 
 
 def ranking_text(ranking: Ranking) -> str:
