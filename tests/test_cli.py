@@ -317,3 +317,23 @@ def test_commands_on_a_handwritten_store_touch_only_what_they_change(
     start = old.index("[items.M-2]")
     assert new[:start] == old[:start]
     assert new[-6:] == old[-6:]  # M-3 below it, untouched
+
+
+def test_show_says_when_scores_have_not_changed_for_three_review_cycles(store: Path) -> None:
+    text = store.read_text() + (
+        '\n[items.M-1]\ntitle = "old"\nstage = "ready"\ncreated = 2026-06-01T00:00:00Z\n'
+        "scores = { value = 3, feasibility = 3, effort = 3 }\n"
+    )
+    store.write_text(text)
+    assert "scores    unchanged for 176 days" in Run("show", "M-1").out
+    assert Run("edit", "M-1", "--score", "value=4").code == 0
+    assert "unchanged for" not in Run("show", "M-1").out
+
+
+def test_status_says_what_is_due(store: Path) -> None:
+    run = Run("status")
+    assert run.code == 0 and "review due today" in run.out and "none recorded" in run.out
+    data = Run("status", "--json").json()
+    assert isinstance(data, dict) and data["last_review"] is None
+    assert Run("report", "--record", "--to", "steering").code == 0
+    assert "update due in 14 days" in Run("status").out

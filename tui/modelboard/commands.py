@@ -221,7 +221,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         ctx.json(item_details(item, board, ctx.now))
     else:
-        ctx.out(item_page(item, board, ctx.now))
+        ctx.out(item_page(item, board, ctx.now, store.backlog.log.rhythm.rescore_after))
     return EXIT_OK
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from modelboard.core.flags import item_flags
 from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
-from modelboard.core.staleness import days_since_looked_at
+from modelboard.core.staleness import days_since_looked_at, days_since_rescored
 from modelboard.core.text import for_terminal
 
 
@@ -48,7 +48,7 @@ def item_table(items: Iterable[Item], board: Board, now: dt.datetime, width: int
     return "\n".join(lines) + "\n"
 
 
-def item_page(item: Item, board: Board, now: dt.datetime) -> str:
+def item_page(item: Item, board: Board, now: dt.datetime, rescore_after: int = 42) -> str:
     """Everything about one item, as `show` prints it."""
     flags = item_flags(item, board, now)
     value = priority(item.scores, board.criteria)
@@ -73,6 +73,9 @@ def item_page(item: Item, board: Board, now: dt.datetime) -> str:
     if flags.missing:
         status += f" (missing: {', '.join(flags.missing)})"
     lines.append(f"status    {status or 'complete, scored, not due for review'}")
+    scored = days_since_rescored(item, now)
+    if item.scores and scored is not None and scored > rescore_after:
+        lines.append(f"scores    unchanged for {scored} days: worth a second look")
     for name in board.template_fields:
         lines += ["", f"{name}:"]
         text = for_terminal(item.text(name)).strip()

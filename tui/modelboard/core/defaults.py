@@ -33,4 +33,12 @@ higher_is_worse = true            # 5 = needs the most, so it lowers the priorit
 
 [template]
 required = ["description", "benefit", "resources"]  # blank ones mark an item incomplete
+
+# The team's rhythm: a review every review_every days (`r`, `modelboard review`), an update
+# to the audience every update_every days (`modelboard report --record`). `modelboard status`
+# says what is due.
+[rhythm]
+review_every = 14
+update_every = 14
+audience = []                     # names, addresses or channels, as text
 """

@@ -32,6 +32,11 @@ class Rhythm:
     update_every: int = DEFAULT_EVERY
     audience: tuple[str, ...] = ()
 
+    @property
+    def rescore_after(self) -> int:
+        """Days after which unchanged scores are worth a second look: three review cycles."""
+        return 3 * self.review_every
+
 
 @dataclass(frozen=True)
 class ReviewRecord:

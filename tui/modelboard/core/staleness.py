@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from modelboard.core.history import ADDED, EventKind
 from modelboard.core.model import Board, Item
+
+SCORED = ADDED | {EventKind.RESCORED}  # the events that (re)set an item's scores
 
 
 def last_looked_at(item: Item) -> dt.datetime | None:
@@ -27,6 +30,13 @@ def is_stale(item: Item, board: Board, now: dt.datetime) -> bool:
         return False
     since = last_looked_at(item)
     return since is None or now - since > dt.timedelta(days=days)
+
+
+def days_since_rescored(item: Item, now: dt.datetime) -> int | None:
+    """Whole days since the item's scores last changed (or it was added); None if unknown."""
+    moments = [e.at for e in item.history if e.kind in SCORED]
+    since = max(moments) if moments else item.created
+    return None if since is None else (now - since).days
 
 
 def days_since_looked_at(item: Item, now: dt.datetime) -> int | None:

@@ -63,7 +63,10 @@ class RankedScreen(ItemsScreen[str | None]):
         moves = {item_id: ranks["rank_change"] for item_id, ranks in ranks_now(backlog).items()}
         if not backlog.log.last_snapshot():
             moves = {}  # nothing recorded to compare with: no arrows at all
-        self.query_one(RankedList).show(self.items, self.row, backlog.board, now, moves)
+        rescore_after = backlog.log.rhythm.rescore_after
+        self.query_one(RankedList).show(
+            self.items, self.row, backlog.board, now, moves, rescore_after
+        )
         self._after_cursor_move()
 
     def _after_cursor_move(self) -> None:

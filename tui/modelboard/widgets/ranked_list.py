@@ -19,6 +19,7 @@ from textual.strip import Strip
 from modelboard.core.flags import item_flags
 from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
+from modelboard.core.staleness import days_since_rescored
 from modelboard.render import fit, plain
 
 MARKER = "▌"
@@ -42,6 +43,7 @@ class RankedList(ScrollView, can_focus=False):
         self._board = Board()
         self._now = dt.datetime.now(dt.UTC)
         self._moves: Mapping[str, int | None] = {}
+        self.rescore_after = 0
 
     def show(
         self,
@@ -50,11 +52,13 @@ class RankedList(ScrollView, can_focus=False):
         board: Board,
         now: dt.datetime,
         moves: Mapping[str, int | None] | None = None,
+        rescore_after: int = 0,
     ) -> None:
         """Show these items in this order, the cursor on row `cursor`; `moves` are the places
         each gained since the last recorded ranking (None: new to it)."""
         self.items, self.cursor, self._board, self._now = items, cursor, board, now
         self._moves = moves or {}
+        self.rescore_after = rescore_after
         self.virtual_size = Size(self.size.width, len(items) + 1)
         self.refresh()
         self.call_after_refresh(self.reveal_cursor)  # once shown, it has its real height
@@ -94,11 +98,17 @@ class RankedList(ScrollView, can_focus=False):
             plain(item.title),
             plain(item.stage),
             plain(item.owner),
-            " ".join(word for word in flags.words() if word != "unscored"),
+            " ".join(word for word in (*flags.words(), *self._old(item)) if word != "unscored"),
         )
         selected = index == self.cursor
         role = "ranked-list--selected" if selected else "ranked-list--row"
         return self._line(cells, width, self.get_component_rich_style(role), selected)
+
+    def _old(self, item: Item) -> tuple[str, ...]:
+        """`old scores` when they have not changed for longer than the team re-checks them."""
+        days = days_since_rescored(item, self._now)
+        old = self.rescore_after and item.scores and days is not None and days > self.rescore_after
+        return ("old scores",) if old else ()
 
     def _line(
         self, cells: tuple[str, ...], width: int, style: Style, selected: bool = False
