@@ -198,3 +198,12 @@ def test_weight_changes_and_review_notes_are_in_the_report(demo: Path, tmp_path:
     report = Run("report", "--since", "1d").out
     assert "weights: value 3 -> 4 (anna" in report
     assert "note: keep: waiting for the Q1 data" in report
+
+
+def test_an_undone_rescore_is_not_a_rescore(demo: Path) -> None:
+    assert Run("edit", "M-1", "--score", "value=1").code == 0
+    assert Run("edit", "M-1", "--score", "value=5").code == 0  # back to where it was
+    assert Run("edit", "M-2", "--score", "value=1").code == 0
+    assert Run("edit", "M-2", "--score", "value=2").code == 0  # two steps: one net change
+    report = json.loads(Run("report", "--since", "2026-11-24", "--format", "json").out)
+    assert [(e["id"], e["change"]) for e in report["rescored"]] == [("M-2", "value 5 -> 2")]

@@ -102,6 +102,13 @@ def entry_from_data(data: object) -> HistoryEntry | None:
     if kind is EventKind.MOVED and not extra:
         old, _, new = change.removeprefix("stage: ").partition(" -> ")
         extra = {"from": old, "to": new}
+    elif kind is EventKind.RESCORED and not extra:  # "scores: value 3 -> 4, effort - -> 2"
+        pairs = [p.split() for p in change.removeprefix("scores: ").split(", ")]
+        pairs = [p for p in pairs if len(p) == 4 and p[2] == "->"]
+        extra = {
+            "from": " ".join(f"{k}={a}" for k, a, _, _ in pairs),
+            "to": " ".join(f"{k}={b}" for k, _, _, b in pairs),
+        }
     return HistoryEntry(at, by if isinstance(by, str) else "", kind, change, extra)
 
 
@@ -126,12 +133,21 @@ def moved(actor: Actor, old: str, new: str) -> HistoryEntry:
 
 def rescored(actor: Actor, old: Mapping[str, Any], new: Mapping[str, Any]) -> HistoryEntry:
     """Scores changed: each changed criterion with its old and new score."""
-    parts = [
-        f"{key} {old.get(key, '-')} -> {new.get(key, '-')}"
-        for key in sorted(set(old) | set(new))
-        if old.get(key) != new.get(key)
-    ]
-    return HistoryEntry(actor.now, actor.name, EventKind.RESCORED, "scores: " + ", ".join(parts))
+    changed = [key for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+    parts = [f"{key} {old.get(key, '-')} -> {new.get(key, '-')}" for key in changed]
+    extra = {
+        "from": " ".join(f"{key}={old.get(key, '-')}" for key in changed),
+        "to": " ".join(f"{key}={new.get(key, '-')}" for key in changed),
+    }
+    words = "scores: " + ", ".join(parts)
+    return HistoryEntry(actor.now, actor.name, EventKind.RESCORED, words, extra)
+
+
+def score_changes(entry: HistoryEntry) -> dict[str, tuple[str, str]]:
+    """criterion -> (score before, score after) of a re-scoring (`-`: none)."""
+    before = dict(part.partition("=")[::2] for part in entry.extra.get("from", "").split())
+    after = dict(part.partition("=")[::2] for part in entry.extra.get("to", "").split())
+    return {key: (before.get(key, "-"), after.get(key, "-")) for key in before.keys() | after}
 
 
 def field_changed(actor: Actor, name: str, old: object, new: object) -> HistoryEntry:

@@ -13,7 +13,13 @@ from typing import Any
 
 from modelboard.core.errors import UsageError
 from modelboard.core.flags import item_flags
-from modelboard.core.history import ADDED, EventKind, HistoryEntry, deletion_from_data
+from modelboard.core.history import (
+    ADDED,
+    EventKind,
+    HistoryEntry,
+    deletion_from_data,
+    score_changes,
+)
 from modelboard.core.ids import id_order
 from modelboard.core.markdown import md_line
 from modelboard.core.model import MAX_REVIEW_DAYS, Backlog, Item
@@ -103,7 +109,7 @@ def build_report(
         EventKind.SNOOZED: report.notes,
         **dict.fromkeys(ADDED, report.added),
     }
-    moves: dict[str, list[HistoryEntry]] = {}
+    netted: dict[tuple[str, EventKind], list[HistoryEntry]] = {}
     for item in backlog.items.values():
         for entry in item.history:
             section = sections.get(entry.kind)
@@ -111,23 +117,34 @@ def build_report(
                 continue
             if entry.kind in ADDED and any(e.item_id == item.id for e in report.added):
                 continue  # created elsewhere and imported here in one period: added once
-            if entry.kind is EventKind.MOVED:
-                moves.setdefault(item.id, []).append(entry)
+            if entry.kind in (EventKind.MOVED, EventKind.RESCORED):
+                netted.setdefault((item.id, entry.kind), []).append(entry)
                 continue
             section.append(Event(entry.at, item.id, item.title, entry.by, entry.detail))
-    for item_id, entries in moves.items():
-        # netted: proposed -> ready -> proposed within the period is no move at all
-        start, end = entries[0].extra.get("from"), entries[-1].extra.get("to")
-        if start != end:
-            last, title = entries[-1], backlog.items[item_id].title
-            report.moved.append(Event(last.at, item_id, title, last.by, f"{start} -> {end}"))
+    for (item_id, kind), entries in netted.items():
+        # netted: a move there and back, a re-score undone, within the period is nothing
+        last, title = entries[-1], backlog.items[item_id].title
+        if kind is EventKind.MOVED:
+            start, end = entries[0].extra.get("from"), last.extra.get("to")
+            if start != end:
+                report.moved.append(Event(last.at, item_id, title, last.by, f"{start} -> {end}"))
+            continue
+        first: dict[str, str] = {}
+        latest: dict[str, str] = {}
+        for entry in entries:
+            for key, (before, after) in score_changes(entry).items():
+                first.setdefault(key, before)
+                latest[key] = after
+        parts = [f"{k} {first[k]} -> {latest[k]}" for k in sorted(first) if first[k] != latest[k]]
+        if parts:
+            report.rescored.append(Event(last.at, item_id, title, last.by, ", ".join(parts)))
     log = backlog.log
     report.sessions.extend(r for r in log.reviews if since <= r.at <= now)
     report.settings.extend(e for e in log.changes if since <= e.at <= now)
-    before = log.snapshot_before(since)
-    if before:
+    earlier = log.snapshot_before(since)
+    if earlier:
         ranked = current_ranking(backlog)
-        gained = rank_moves([item_id for item_id, _ in ranked], before)
+        gained = rank_moves([item_id for item_id, _ in ranked], earlier)
         biggest = sorted(
             ((i, places, rank) for rank, (i, places) in enumerate(gained.items(), 1) if places),
             key=lambda move: -abs(move[1]),
