@@ -17,6 +17,7 @@ from modelboard.core.errors import OperationError
 from modelboard.core.history import HistoryEntry, entry_from_data
 from modelboard.core.ids import is_id, known_ids
 from modelboard.core.rhythm import Log, read_log
+from modelboard.core.text import text_list
 from modelboard.core.times import as_utc, midnight
 
 FORMAT_VERSION = 1
@@ -217,10 +218,10 @@ def deleted_ids(data: Mapping[str, Any]) -> frozenset[str]:
 
 def _board_from_data(data: Mapping[str, Any], problems: list[str]) -> Board:
     board_table = _table(data, "board", problems)
-    stages = _str_tuple(board_table.get("stages"), "board.stages", problems) or DEFAULT_STAGES
+    stages = text_list(board_table.get("stages"), "board.stages", problems) or DEFAULT_STAGES
     if len(set(stages)) != len(stages):
         problems.append("board.stages: a stage is listed twice")
-    kinds = _str_tuple(board_table.get("kinds"), "board.kinds", problems) or DEFAULT_KINDS
+    kinds = text_list(board_table.get("kinds"), "board.kinds", problems) or DEFAULT_KINDS
     review_days = board_table.get("review_days", DEFAULT_REVIEW_DAYS)
     if not _is_int(review_days) or not 0 <= review_days <= MAX_REVIEW_DAYS:
         problems.append(
@@ -241,7 +242,7 @@ def _board_from_data(data: Mapping[str, Any], problems: list[str]) -> Board:
                 problems.append(f"board.review_days_by_stage.{stage}: no such stage")
     name = board_table.get("name", "Model backlog")
     template = _table(data, "template", problems)
-    required = _str_tuple(template.get("required"), "template.required", problems)
+    required = text_list(template.get("required"), "template.required", problems)
     if "required" not in template:
         required = TEXT_FIELDS
     return Board(
@@ -331,7 +332,7 @@ def item_from_table(
             notes.append(f"{item_id}.scores.{key}: must be a whole number from 1 to 5")
         else:
             scores[key] = value
-    goals = _str_tuple(table.get("goals"), f"{item_id}.goals", notes)
+    goals = text_list(table.get("goals"), f"{item_id}.goals", notes)
     for goal_id in goals:
         if board.goal(goal_id) is None:
             notes.append(f"{item_id}.goals: no goal {goal_id!r} on the board")
@@ -349,7 +350,7 @@ def item_from_table(
         stage=stage,
         kind=text("kind"),
         owner=text("owner"),
-        tags=_str_tuple(table.get("tags"), f"{item_id}.tags", notes),
+        tags=text_list(table.get("tags"), f"{item_id}.tags", notes),
         goals=goals,
         scores=scores,
         created=_moment(table, "created", item_id, notes),
@@ -369,15 +370,6 @@ def _table(data: Mapping[str, Any], name: str, problems: list[str]) -> Mapping[s
         return value
     problems.append(f"'{name}' must be a table")
     return {}
-
-
-def _str_tuple(value: object, where: str, problems: list[str]) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    problems.append(f"{where}: must be a list of text")
-    return ()
 
 
 def _is_int(value: object) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 from modelboard.core.history import HistoryEntry, entry_from_data
 from modelboard.core.ids import is_id
+from modelboard.core.text import text_list
 from modelboard.core.times import as_utc
 
 DEFAULT_EVERY = 14
@@ -91,7 +92,7 @@ def read_log(data: Mapping[str, Any], notes: list[str]) -> Log:
     rhythm = Rhythm(
         _days(table, "review_every", notes),
         _days(table, "update_every", notes),
-        _texts(table.get("audience"), "rhythm.audience", notes),
+        text_list(table.get("audience"), "rhythm.audience", notes),
     )
     reviews = [
         ReviewRecord(at, _text(r.get("by")), _counts(r), parse_ranking(r.get("ranking")))
@@ -102,7 +103,7 @@ def read_log(data: Mapping[str, Any], notes: list[str]) -> Log:
             at,
             _text(r.get("by")),
             _moment(r.get("since")),
-            _texts(r.get("to"), "updates.to", notes),
+            text_list(r.get("to"), "updates.to", notes),
             parse_ranking(r.get("ranking")),
         )
         for r, at in _records(data, "updates", notes)
@@ -182,15 +183,6 @@ def _days(table: Mapping[str, Any], name: str, notes: list[str]) -> int:
         notes.append(f"rhythm.{name}: must be a whole number of days, 1 to {MAX_EVERY}")
         return DEFAULT_EVERY
     return value
-
-
-def _texts(value: object, where: str, notes: list[str]) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    notes.append(f"{where}: must be a list of text")
-    return ()
 
 
 def _text(value: object) -> str:

@@ -31,6 +31,16 @@ def clean_line(value: str) -> str:
     return _CONTROL_ALL.sub("", value)
 
 
+def text_list(value: object, where: str, notes: list[str]) -> tuple[str, ...]:
+    """A list of text read from the file; anything else is noted as a problem (and empty)."""
+    if value is None:
+        return ()
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    notes.append(f"{where}: must be a list of text")
+    return ()
+
+
 def plural(count: int, word: str, many: str = "") -> str:
     """`1 item`, `2 items` (or the plural given)."""
     return f"{count} {word if count == 1 else many or word + 's'}"
