@@ -70,7 +70,22 @@ class RecordAdd:
         return None
 
 
-Step = ItemAdd | ItemEdit | ItemDelete | SettingEdit | RecordAdd
+@dataclass(frozen=True)
+class RecordTrim:
+    """A key taken out of an old record (the ranking snapshot of all but the newest ones):
+    idempotent, so it merges with anyone's."""
+
+    array: str
+    index: int
+    key: str
+
+    @property
+    def item_id(self) -> None:
+        """Records belong to no item."""
+        return None
+
+
+Step = ItemAdd | ItemEdit | ItemDelete | SettingEdit | RecordAdd | RecordTrim
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,13 @@ def apply_to_data(data: dict[str, Any], change: Change) -> None:
             data.setdefault("deleted", []).append(dict(step.record))
         elif isinstance(step, RecordAdd):
             data.setdefault(step.array, []).append(dict(step.record))
+        elif isinstance(step, RecordTrim):
+            records = data.get(step.array, [])
+            if 0 <= step.index < len(records) and step.key in records[step.index]:
+                records = data[step.array] = list(records)
+                records[step.index] = {
+                    k: v for k, v in records[step.index].items() if k != step.key
+                }
         elif isinstance(step, SettingEdit):
             parents = []
             node = data

@@ -24,6 +24,7 @@ from modelboard.core.change import (
     ItemAdd,
     ItemDelete,
     ItemEdit,
+    RecordAdd,
     SettingEdit,
     Step,
     apply_to_data,
@@ -38,7 +39,7 @@ from modelboard.core.splice import render_item, spliced, toml_value
 from modelboard.core.store import parse_store, text_of
 from modelboard.core.toml_layout import layout, table_span
 
-_NOT_SETTINGS = ("items", "deleted", "version")
+_NOT_SETTINGS = ("items", "deleted", "version", "reviews", "updates", "history")
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,14 @@ def _their_change(
             record = records.get(item_id) or {"id": item_id, "title": table.get("title", "")}
             steps.append(ItemDelete(item_id, record))
     steps.extend(_setting_edits(base, theirs, ()))
+    for log in ("reviews", "updates", "history"):  # records the other branch made, once
+        known = [*_list(base.get(log)), *_list(ours.get(log))]
+        steps.extend(RecordAdd(log, r) for r in _list(theirs.get(log)) if r not in known)
     return Change(tuple(steps), "merged"), renumbered
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _renumbered(item_id: str, new_id: str, table: Mapping[str, Any], actor: Actor) -> ItemAdd:

@@ -17,6 +17,7 @@ from modelboard.core.change import (
     ItemDelete,
     ItemEdit,
     RecordAdd,
+    RecordTrim,
     SettingEdit,
     Step,
     table_at,
@@ -68,8 +69,8 @@ def rebase_partly(
                 continue
             taken.add(item_id)
             steps.append(ItemAdd(step.fields, item_id))
-        elif isinstance(step, RecordAdd):
-            steps.append(step)  # logs only grow: nothing to merge
+        elif isinstance(step, RecordAdd | RecordTrim):
+            steps.append(step)  # logs only grow (and trims are idempotent): nothing to merge
         elif isinstance(step, SettingEdit):
             setting = _rebased_setting(step, their_data or {}, conflicts)
             if setting is not None:

@@ -11,7 +11,15 @@ from typing import Any
 
 from modelboard.core import history
 from modelboard.core.actor import Actor
-from modelboard.core.change import Change, ItemAdd, ItemDelete, ItemEdit, RecordAdd, SettingEdit
+from modelboard.core.change import (
+    Change,
+    ItemAdd,
+    ItemDelete,
+    ItemEdit,
+    RecordAdd,
+    RecordTrim,
+    SettingEdit,
+)
 from modelboard.core.errors import OperationError
 from modelboard.core.history import HistoryEntry
 from modelboard.core.model import SCORE_MAX, SCORE_MIN, Backlog, Board, require_item
@@ -259,7 +267,7 @@ def record_review(backlog: Backlog, counts: Mapping[str, int], actor: Actor) -> 
     """The record of a review session, with the ranking at its end (`[[reviews]]`)."""
     record = {"at": actor.now, "by": actor.name, **counts}
     record["ranking"] = ranking_text(current_ranking(backlog))
-    return Change((RecordAdd("reviews", record),), "recorded the review")
+    return Change((RecordAdd("reviews", record), *_trims(backlog)), "recorded the review")
 
 
 def record_update(
@@ -268,7 +276,12 @@ def record_update(
     """The record that an update covering `since` until now was sent to `to` (`[[updates]]`)."""
     record: dict[str, Any] = {"at": actor.now, "by": actor.name, "since": since, "to": list(to)}
     record["ranking"] = ranking_text(current_ranking(backlog))
-    return Change((RecordAdd("updates", record),), "recorded the update")
+    return Change((RecordAdd("updates", record), *_trims(backlog)), "recorded the update")
+
+
+def _trims(backlog: Backlog) -> list[RecordTrim]:
+    """Keep the newest rankings only (one line each, KEEP_SNAPSHOTS of them)."""
+    return [RecordTrim(array, index, "ranking") for array, index in backlog.log.beyond_kept()]
 
 
 def snooze_date(text: str, today: dt.date) -> dt.date:

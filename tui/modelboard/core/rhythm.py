@@ -47,6 +47,8 @@ class ReviewRecord:
     by: str
     counts: Mapping[str, int] = field(default_factory=dict)
     ranking: Ranking = ()
+    index: int = 0
+    """Its place in `[[reviews]]`, where a trim finds it."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class UpdateRecord:
     since: dt.datetime | None = None
     to: tuple[str, ...] = ()
     ranking: Ranking = ()
+    index: int = 0
+    """Its place in `[[updates]]`, where a trim finds it."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,17 @@ class Log:
     updates: tuple[UpdateRecord, ...] = ()
     changes: tuple[HistoryEntry, ...] = ()
     """The board's own history (`[[history]]`): changes of the scoring weights."""
+
+    def beyond_kept(self) -> list[tuple[str, int]]:
+        """(array, index) of the records whose rankings are older than the newest
+        KEEP_SNAPSHOTS - 1: a new snapshot makes KEEP_SNAPSHOTS again."""
+        kept: list[tuple[dt.datetime, str, int]] = [
+            (r.at, "reviews", r.index) for r in self.reviews if r.ranking
+        ] + [(u.at, "updates", u.index) for u in self.updates if u.ranking]
+        kept.sort()
+        return [
+            (array, index) for _, array, index in kept[: max(0, len(kept) - KEEP_SNAPSHOTS + 1)]
+        ]
 
     def snapshot_before(self, moment: dt.datetime) -> Ranking:
         """The newest ranking recorded at or before `moment`, if any."""
@@ -95,8 +110,8 @@ def read_log(data: Mapping[str, Any], notes: list[str]) -> Log:
         text_list(table.get("audience"), "rhythm.audience", notes),
     )
     reviews = [
-        ReviewRecord(at, _text(r.get("by")), _counts(r), parse_ranking(r.get("ranking")))
-        for r, at in _records(data, "reviews", notes)
+        ReviewRecord(at, _text(r.get("by")), _counts(r), parse_ranking(r.get("ranking")), i)
+        for r, at, i in _records(data, "reviews", notes)
     ]
     updates = [
         UpdateRecord(
@@ -105,8 +120,9 @@ def read_log(data: Mapping[str, Any], notes: list[str]) -> Log:
             _moment(r.get("since")),
             text_list(r.get("to"), "updates.to", notes),
             parse_ranking(r.get("ranking")),
+            i,
         )
-        for r, at in _records(data, "updates", notes)
+        for r, at, i in _records(data, "updates", notes)
     ]
     raw = data.get("history", [])
     changes = [e for e in map(entry_from_data, raw if isinstance(raw, list) else []) if e]
@@ -154,17 +170,17 @@ def _at(record: ReviewRecord | UpdateRecord) -> dt.datetime:
 
 def _records(
     data: Mapping[str, Any], name: str, notes: list[str]
-) -> list[tuple[Mapping[str, Any], dt.datetime]]:
+) -> list[tuple[Mapping[str, Any], dt.datetime, int]]:
     raw = data.get(name, [])
     if not isinstance(raw, list):
         return []  # model.py names the problem with the other arrays of tables
     found = []
-    for record in raw:
+    for index, record in enumerate(raw):
         at = _moment(record.get("at")) if isinstance(record, dict) else None
         if at is None:
             notes.append(f"{name}: a record needs 'at' (a date-time)")
         else:
-            found.append((record, at))
+            found.append((record, at, index))
     return found
 
 

@@ -20,6 +20,7 @@ from modelboard.core.change import (
     ItemDelete,
     ItemEdit,
     RecordAdd,
+    RecordTrim,
     SettingEdit,
     apply_to_data,
     edited_table,
@@ -173,6 +174,8 @@ def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
             record = render_record("deleted", step.record)
             _check_block(record, {"deleted": [dict(step.record)]})
             appended.append(record)
+        elif isinstance(step, RecordTrim):
+            raise UnusualLayout("a record trimmed: the whole-document path finds it")
         elif isinstance(step, RecordAdd):
             record = render_record(step.array, step.record)
             _check_block(record, {step.array: [dict(step.record)]})
@@ -256,6 +259,10 @@ def _spliced_document(text: str, data: Mapping[str, Any], change: Change) -> str
             _append_record(doc, "deleted", step.record)
         elif isinstance(step, RecordAdd):
             _append_record(doc, step.array, step.record)
+        elif isinstance(step, RecordTrim):
+            records = doc.get(step.array, [])
+            if 0 <= step.index < len(records) and step.key in records[step.index]:
+                del records[step.index][step.key]
         else:
             assert step.item_id is not None
             table = tomlkit.table()

@@ -11,6 +11,7 @@ from modelboard.core.change import (
     ItemDelete,
     ItemEdit,
     RecordAdd,
+    RecordTrim,
     SettingEdit,
     Step,
 )
@@ -35,7 +36,7 @@ def inverse(applied: Change, before: Backlog, after: Backlog, actor: Actor) -> C
             item = before.items.get(step.item_id)
             if item is not None:
                 steps.append(ItemAdd(dict(item.data), step.item_id))
-        elif isinstance(step, RecordAdd):
+        elif isinstance(step, RecordAdd | RecordTrim):
             continue  # a log keeps what happened, undone or not
         elif isinstance(step, ItemEdit):
             old, now = before.items.get(step.item_id), after.items.get(step.item_id)
