@@ -269,7 +269,13 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_OK
     review, update = now.last_review, now.last_update
     lines = [
-        "last review  " + (f"{day(review.at)} by {review.by}" if review else "none recorded"),
+        "last review  "
+        + (
+            f"{day(review.at)} by {review.by}, {plural(review.counts.get('reviewed', 0), 'item')}"
+            " reviewed"
+            if review
+            else "none recorded"
+        ),
         "last update  " + (f"{day(update.at)} by {update.by}" if update else "none recorded"),
         *now.due(),
         f"stale {now.stale}  ·  incomplete {now.incomplete}  ·  unscored {now.unscored}",
