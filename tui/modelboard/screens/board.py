@@ -54,7 +54,7 @@ class BoardScreen(ItemsScreen[None]):
         self.view = BoardView((), (), 0)  # built for real on mount
         self._first = 0
         self._shown = (0, 0)
-        self._due: list[str] = []  # what the rhythm has due, for the title bar
+        self._notes: list[str] = []  # what is due, and read-only: per redraw, not per key
 
     # ---- composition ---------------------------------------------------------------------
 
@@ -138,7 +138,8 @@ class BoardScreen(ItemsScreen[None]):
         self.row = max(0, min(self.row, len(self.view.columns[self.column]) - 1))
         now = self.session.actor().now
         board = self.session.backlog.board
-        self._due = due_words(self.session.backlog.log, now)
+        read_only = ["read-only"] if self.session.store.read_only else []
+        self._notes = [*due_words(self.session.backlog.log, now), *read_only]
         for index, items in enumerate(self.view.columns):
             cursor = self.row if index == self.column and items else None
             self.query_one(f"#stage-{index}", StageColumn).show(items, cursor, board, now)
@@ -160,9 +161,7 @@ class BoardScreen(ItemsScreen[None]):
             ]
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
-        parts.extend(self._due)
-        if self.session.store.read_only:
-            parts.append("read-only")
+        parts.extend(self._notes)
         self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))
 
     def focused_item(self) -> Item | None:
