@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from modelboard.core.text import one_line
+
 _URL = re.compile(r"https?://[^\s<>]*[^\s<>.,:;!?'\")\]]")
 _SYNTAX = re.compile(r"([\\`*_\[\]|<~&])")
 _LINE_START = re.compile(r"^(\s*)([-+=>#]|\d+(?=[.)]))")
@@ -16,7 +18,7 @@ _LINE_START = re.compile(r"^(\s*)([-+=>#]|\d+(?=[.)]))")
 
 def md_line(text: str) -> str:
     """Text on one line (line breaks become spaces), escaped."""
-    return _escaped(" ".join(text.split()))
+    return _escaped(one_line(text))
 
 
 def md_lines(text: str) -> str:

@@ -25,7 +25,7 @@ from modelboard.core.markdown import md_line
 from modelboard.core.model import MAX_REVIEW_DAYS, Backlog, Item
 from modelboard.core.ranking import current_ranking, open_items, scored_ranking
 from modelboard.core.rhythm import ReviewRecord, rank_moves
-from modelboard.core.text import whole_number
+from modelboard.core.text import one_line, whole_number
 from modelboard.core.times import day, iso, midnight
 
 TOP = 10
@@ -235,11 +235,6 @@ def markdown(report: Report, plain: bool = False) -> str:
     lines += ["", f"{sub}Items per stage", ""]
     lines += [f"- {esc(stage)}: {count}" for stage, count in report.per_stage.items()]
     return "\n".join(lines) + "\n"
-
-
-def one_line(text: str) -> str:
-    """Text on one line, as it is (for the plain-text report)."""
-    return " ".join(text.split())
 
 
 def as_json(report: Report) -> dict[str, Any]:

@@ -41,6 +41,11 @@ def text_list(value: object, where: str, notes: list[str]) -> tuple[str, ...]:
     return ()
 
 
+def one_line(text: str) -> str:
+    """Text on one line: line breaks and runs of white space become single spaces."""
+    return " ".join(text.split())
+
+
 def plural(count: int, word: str, many: str = "") -> str:
     """`1 item`, `2 items` (or the plural given)."""
     return f"{count} {word if count == 1 else many or word + 's'}"
