@@ -230,11 +230,11 @@ def test_export_formats(store: Path) -> None:
     assert "## proposed (1)" in Run("export", "--format", "md").out
 
 
-def test_check_reports_problems_with_exit_3(store: Path) -> None:
+def test_check_reports_problems_with_exit_1(store: Path) -> None:
     assert Run("check").code == 0
     store.write_text(store.read_text() + '\n[items.M-1]\ntitle = "x"\nstage = "limbo"\n')
     run = Run("check")
-    assert run.code == 3 and "M-1.stage" in run.out
+    assert run.code == 1 and "M-1.stage" in run.out
 
 
 def test_unparseable_store_exits_3_naming_line_and_column(store: Path) -> None:

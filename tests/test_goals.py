@@ -8,11 +8,10 @@ import pytest
 
 from modelboard.app import ModelboardApp
 from modelboard.core.board_view import matches
-from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.core.model import backlog_from_data, serves_no_goal
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.review import ReviewScreen
-from tests.conftest import NOW
+from tests.conftest import NOW, UNGATED_STORE
 from tests.test_cli import Run
 
 GOALS = """
@@ -27,7 +26,7 @@ title = "Lose less to fraud"
 @pytest.fixture
 def goal_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "backlog.toml"
-    path.write_text(DEFAULT_STORE + GOALS)
+    path.write_text(UNGATED_STORE + GOALS)
     monkeypatch.setenv("MODELBOARD_FILE", str(path))
     return path
 
@@ -42,7 +41,7 @@ def test_goals_are_validated_and_listed(goal_store: Path) -> None:
         goal_store.read_text() + '\n[items.M-7]\ntitle = "x"\nstage = "ready"\ngoals = ["G7"]\n'
     )
     check = Run("check")
-    assert check.code == 3 and "M-7.goals: no goal 'G7'" in check.out
+    assert check.code == 1 and "M-7.goals: no goal 'G7'" in check.out
 
 
 def test_the_filter_takes_goals() -> None:

@@ -58,6 +58,18 @@ def _item_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--benefit", help="the expected benefit ('-' reads stdin)")
     parser.add_argument("--resources", help="data, compute, people, time ('-' reads stdin)")
     parser.add_argument("--kind", help="new, revision, deployment, or a kind of the board")
+    parser.add_argument(
+        "--set",
+        action="append",
+        metavar="FIELD=TEXT",
+        help="any field of the board's template, such as success_metric (repeatable; "
+        "FIELD= clears it)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="into a stage whose gate the item does not meet (history records what it lacked)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     move = command("move", cmd_move, "move an item to a stage")
     move.add_argument("id")
     move.add_argument("stage")
+    move.add_argument(
+        "--force",
+        action="store_true",
+        help="even when the item lacks what the stage's gate asks (history records what)",
+    )
     edit = command("edit", cmd_edit, "change an item's fields")
     edit.add_argument("id")
     edit.add_argument("--title", help="the new title")
@@ -133,10 +150,21 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("base", "ours", "theirs"):
         merge.add_argument(name, metavar=name.upper())
     command("git-setup", cmd_git_setup, "make git merge the store with `modelboard merge`")
-    command("check", cmd_check, "validate the store; exit 0, or 3 listing the problems")
+    command(
+        "check",
+        cmd_check,
+        "validate the store and the stage gates; exit 0 clean, 1 listing the problems",
+    )
     command("path", cmd_path, "print which store file is used, and why")
     init = command("init", cmd_init, "create a new store with commented defaults")
     init.add_argument("path", nargs="?", help="where (default: ./backlog.toml)")
+    init.add_argument(
+        "--preset",
+        choices=("basic", "ml"),
+        default="basic",
+        help="the template: basic (description, benefit, resources) or ml (also "
+        "success_metric, data_sources, risks)",
+    )
     return parser
 
 
