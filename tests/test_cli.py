@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -20,12 +21,12 @@ from tests.conftest import NOW
 class Run:
     """One call of `modelboard`, with what it printed."""
 
-    def __init__(self, *argv: str, stdin: str | None = None) -> None:
+    def __init__(self, *argv: str, stdin: str | None = None, now: dt.datetime = NOW) -> None:
         out, err = io.StringIO(), io.StringIO()
         if stdin is not None:
             sys.stdin = io.StringIO(stdin)
         try:
-            self.code = main(list(argv), now=NOW, stdout=out, stderr=err)
+            self.code = main(list(argv), now=now, stdout=out, stderr=err)
         finally:
             sys.stdin = sys.__stdin__
         self.out = out.getvalue()

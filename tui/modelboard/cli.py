@@ -37,6 +37,13 @@ from modelboard.commands import (
     cmd_status,
 )
 from modelboard.core.errors import EXIT_OK, EXIT_USAGE, ModelboardError, UsageError
+from modelboard.planning_commands import (
+    cmd_goal_add,
+    cmd_goal_edit,
+    cmd_goal_list,
+    cmd_goal_retire,
+    cmd_matrix,
+)
 
 
 def _item_options(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +77,38 @@ def _item_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="into a stage whose gate the item does not meet (history records what it lacked)",
     )
+
+
+def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`goal add|list|edit|retire`, each with its own --help (and --file anywhere)."""
+    actions = goal.add_subparsers(title="actions", metavar="ACTION")
+
+    def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def goal_options(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--description", help="what reaching it means")
+        parser.add_argument(
+            "--weight", metavar="N", help="how much it counts (goals list heaviest first)"
+        )
+
+    add = action("add", cmd_goal_add, "add a goal; prints its new id")
+    add.add_argument("title")
+    goal_options(add)
+    listing = action("list", cmd_goal_list, "every goal with its open items")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    edit = action("edit", cmd_goal_edit, "change a goal; its items come up for review")
+    edit.add_argument("id")
+    edit.add_argument("--title", help="the new title")
+    goal_options(edit)
+    retire = action("retire", cmd_goal_retire, "retire a goal; its items come up for review")
+    retire.add_argument("id")
+
+
+def _goal_usage(args: argparse.Namespace, ctx: Context) -> int:
+    raise UsageError("goal needs an action: add, list, edit or retire (see goal --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     merge = command("merge", cmd_merge, "git merge driver: merge THEIRS into OURS by item")
     for name in ("base", "ours", "theirs"):
         merge.add_argument(name, metavar=name.upper())
+    goal = command("goal", _goal_usage, "strategic goals: add, list, edit, retire")
+    _goal_commands(goal, common)
+    matrix = command("matrix", cmd_matrix, "open items on a grid of two criteria (value, effort)")
+    matrix.add_argument("--x", metavar="CRITERION", help="across (default: effort)")
+    matrix.add_argument("--y", metavar="CRITERION", help="up (default: value)")
+    matrix.add_argument("--json", action="store_true", help="print JSON")
     command("git-setup", cmd_git_setup, "make git merge the store with `modelboard merge`")
     command(
         "check",

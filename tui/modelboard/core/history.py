@@ -32,6 +32,7 @@ class EventKind(enum.StrEnum):
     SNOOZED = "snoozed"
     NOTE = "note"
     SETTING = "setting"
+    GOAL = "goal"
     DELETED = "deleted"
 
 
@@ -98,7 +99,7 @@ def entry_from_data(data: object) -> HistoryEntry | None:
     except OverflowError:
         return None
     kind = kind_of(data)
-    extra = {k: data[k] for k in ("from", "to") if isinstance(data.get(k), str)}
+    extra = {k: data[k] for k in ("from", "to", "goal") if isinstance(data.get(k), str)}
     if kind is EventKind.MOVED and not extra:
         old, _, new = change.removeprefix("stage: ").partition(" -> ")
         extra = {"from": old, "to": new}
@@ -201,6 +202,11 @@ def note(actor: Actor, text: str) -> HistoryEntry:
 def setting_changed(actor: Actor, words: str) -> HistoryEntry:
     """A board setting changed (such as a criterion's weight)."""
     return HistoryEntry(actor.now, actor.name, EventKind.SETTING, words)
+
+
+def goal_event(actor: Actor, goal_id: str, words: str) -> HistoryEntry:
+    """A goal was added, changed or retired (kept in the board's `[[history]]`)."""
+    return HistoryEntry(actor.now, actor.name, EventKind.GOAL, words, {"goal": goal_id})
 
 
 def deleted_record(item_id: str, title: str, stage: str, actor: Actor) -> dict[str, Any]:

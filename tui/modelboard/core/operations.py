@@ -22,6 +22,7 @@ from modelboard.core.change import (
 )
 from modelboard.core.errors import OperationError
 from modelboard.core.gates import checked_gate
+from modelboard.core.goals import refused_goals
 from modelboard.core.history import HistoryEntry
 from modelboard.core.model import SCORE_MAX, SCORE_MIN, Backlog, Board, require_item
 from modelboard.core.ranking import current_ranking
@@ -153,6 +154,7 @@ def add_item(
     board = backlog.board
     clean = validated(board, values)
     stage = clean.get("stage") or board.stages[0]
+    refused_goals(board, clean.get("goals") or [])
     despite = checked_gate(board, stage, clean, None, force)
     fields = new_item_fields(board, clean, actor, history.created(actor, stage, despite))
     return Change((ItemAdd(fields),), f"added {fields['title']!r}")
@@ -169,6 +171,7 @@ def edit_item(
     """
     item = require_item(backlog, item_id)
     clean = validated(backlog.board, values)
+    refused_goals(backlog.board, clean.get("goals") or [], item.goals)
     if "scores" in clean:
         scores: dict[str, int] = dict(item.scores)
         for key, value in (clean["scores"] or {}).items():

@@ -109,7 +109,7 @@ class EditorScreen(Screen[EditorResult | None]):
                     tags = plain(", ".join(item.tags)) if item else ""
                     yield Input(tags, id="tags", placeholder="separated by commas")
             if board.goals:
-                names = ", ".join(f"{g.id} {g.title}" for g in board.goals)
+                names = ", ".join(f"{g.id} {g.title}" for g in board.goals if g.retired is None)
                 yield Static("Goals it serves", classes="label")
                 goals = ", ".join(item.goals) if item else ""
                 yield Input(goals, id="goals", placeholder="goal ids, separated by commas")
