@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from modelboard.core.actor import os_user
 from modelboard.core.change import Change
 from modelboard.core.errors import ConflictError, ModelboardError, StoreUnreadableError
 from modelboard.core.merge import overruling
@@ -71,11 +72,15 @@ class ModelboardApp(App[None]):
         poll_seconds: float = POLL_SECONDS,
         launcher: Launcher | None = None,
         review: frozenset[Include] | None = None,
+        voting: bool = False,
     ) -> None:
         # NO_COLOR: Textual's NoColor filter (no colour codes at all) needs ANSI colour mode;
         # otherwise it only turns the colours grey.
         super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         self.start_review = review
+        self.start_voting = voting
+        self.voter = os_user()
+        """Who this board votes as in a prioritisation session (tests set another)."""
         self.path = path
         self.clock = clock
         self.launcher = launcher
@@ -97,6 +102,10 @@ class ModelboardApp(App[None]):
             self.screen.retry = self.open_store
         elif self.start_review is not None:
             self.open_review(self.start_review)
+        elif self.start_voting:
+            self.action_voting()
+        else:
+            self.call_later(self._offer_session)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             loop.add_signal_handler(signum, self.hang_up)
@@ -330,6 +339,69 @@ class ModelboardApp(App[None]):
             self.push_screen(ReviewSummaryScreen(counts or {}, left))
 
         self.push_screen(ReviewScreen(include), finished)
+
+    def action_voting(self) -> None:
+        """Join the running prioritisation session, or start one (you lead it)."""
+        from modelboard.core.voting_file import read_session
+        from modelboard.screens.voting import VotingScreen
+
+        session = self.require_session()
+        try:
+            running = read_session(session.store.target)
+        except ModelboardError as error:
+            self.notify(error.message, severity="error")
+            return
+        if running is not None:
+            self.push_screen(VotingScreen())
+            return
+        from modelboard.screens.session_start import SessionStartScreen
+
+        self.push_screen(SessionStartScreen(), self._start_voting)
+
+    def _start_voting(self, scope: dict[str, Any] | None) -> None:
+        import socket
+
+        from modelboard.core import voting
+        from modelboard.core.voting_file import change_session
+        from modelboard.screens.voting import VotingScreen
+
+        if scope is None:
+            return
+        session = self.require_session()
+        actor = session.actor()
+        try:
+            item_ids = voting.plan(session.backlog, actor.now, **scope)
+
+            def begin(current: voting.VotingSession | None) -> voting.VotingSession:
+                if current is not None:
+                    raise voting.SessionError(
+                        f"{current.facilitator} started a session a moment ago: P joins it"
+                    )
+                return voting.start(
+                    session.backlog, item_ids, actor, socket.gethostname(), self.voter
+                )
+
+            change_session(session.store.target, begin)
+        except ModelboardError as error:
+            self.notify(error.message, severity="error")
+            return
+        self.push_screen(VotingScreen())
+
+    def _offer_session(self) -> None:
+        """On opening the board: say so when a session is running that this person could join."""
+        from modelboard.core.voting_file import read_session
+
+        if self.session is None:
+            return
+        try:
+            running = read_session(self.session.store.target)
+        except ModelboardError:
+            return
+        if running is not None and not running.abandoned(self.session.actor().now):
+            self.notify(
+                f"{running.facilitator} is running a prioritisation session: P joins it.",
+                timeout=10,
+            )
 
     def action_scoring(self) -> None:
         """The scoring screen; saved weights re-rank every view at once."""

@@ -44,6 +44,15 @@ from modelboard.planning_commands import (
     cmd_goal_retire,
     cmd_matrix,
 )
+from modelboard.session_commands import (
+    cmd_session_agree,
+    cmd_session_end,
+    cmd_session_join,
+    cmd_session_reveal,
+    cmd_session_start,
+    cmd_session_status,
+    cmd_session_vote,
+)
 
 
 def _item_options(parser: argparse.ArgumentParser) -> None:
@@ -105,6 +114,44 @@ def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParse
     goal_options(edit)
     retire = action("retire", cmd_goal_retire, "retire a goal; its items come up for review")
     retire.add_argument("id")
+
+
+def _session_commands(session: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`session start|join|vote|reveal|agree|status|end`."""
+    actions = session.add_subparsers(title="actions", metavar="ACTION")
+
+    def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def scores(parser: argparse.ArgumentParser, help_text: str) -> None:
+        parser.add_argument("--score", action="append", metavar="NAME=N", help=help_text)
+
+    start = action("start", cmd_session_start, "start a session; you facilitate it")
+    start.add_argument("--stage", help="only the open items of this stage")
+    start.add_argument("--unscored", action="store_true", help="only items missing a score")
+    start.add_argument("--stale", action="store_true", help="only stale items")
+    action("join", cmd_session_join, "follow the session on screen (and lead it, if yours)")
+    vote = action("vote", cmd_session_vote, "vote on an item, as the current user")
+    vote.add_argument("id")
+    scores(vote, "your score from 1 to 5 for a criterion (repeatable)")
+    reveal = action("reveal", cmd_session_reveal, "reveal the votes: per person, median, spread")
+    reveal.add_argument("id")
+    reveal.add_argument("--json", action="store_true", help="print JSON")
+    agree = action("agree", cmd_session_agree, "save the agreed scores (default: the medians)")
+    agree.add_argument("id")
+    scores(agree, "the agreed score instead of the median (repeatable)")
+    status = action("status", cmd_session_status, "who runs the session, who is in, where it is")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    action("end", cmd_session_end, "end the session; it is recorded in the store")
+
+
+def _session_usage(args: argparse.Namespace, ctx: Context) -> int:
+    raise UsageError(
+        "session needs an action: start, join, vote, reveal, agree, status or end "
+        "(see session --help)"
+    )
 
 
 def _goal_usage(args: argparse.Namespace, ctx: Context) -> int:
@@ -190,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
         merge.add_argument(name, metavar=name.upper())
     goal = command("goal", _goal_usage, "strategic goals: add, list, edit, retire")
     _goal_commands(goal, common)
+    session = command("session", _session_usage, "a prioritisation session: the team votes")
+    _session_commands(session, common)
     matrix = command("matrix", cmd_matrix, "open items on a grid of two criteria (value, effort)")
     matrix.add_argument("--x", metavar="CRITERION", help="across (default: effort)")
     matrix.add_argument("--y", metavar="CRITERION", help="up (default: value)")

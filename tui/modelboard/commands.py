@@ -97,10 +97,11 @@ class Context:
 
 def cmd_board(args: argparse.Namespace, ctx: Context) -> int:
     """Open the board (the TUI)."""
-    return _open_tui(ctx, review=None)
+    return open_tui(ctx, review=None)
 
 
-def _open_tui(ctx: Context, review: frozenset[Include] | None) -> int:
+def open_tui(ctx: Context, review: frozenset[Include] | None, voting: bool = False) -> int:
+    """The board (or review mode, or the prioritisation session) on the store in use."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the board needs a terminal; for scripts use `modelboard list`")
     location = ctx.location()
@@ -110,7 +111,7 @@ def _open_tui(ctx: Context, review: frozenset[Include] | None) -> int:
         ctx.say(f"created a new backlog at {location.path}")
     from modelboard.app import ModelboardApp  # Textual loads only when the board opens
 
-    app = ModelboardApp(location.path, review=review)
+    app = ModelboardApp(location.path, review=review, voting=voting)
     app.run()
     return app.return_code or EXIT_OK  # a crash (Textual printed why) is not a success
 
@@ -119,7 +120,7 @@ def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
     """List the review queue, or open review mode."""
     include = _includes(args.include)
     if not args.list and not args.json:
-        return _open_tui(ctx, review=frozenset(include))
+        return open_tui(ctx, review=frozenset(include))
     store = ctx.store()
     queue = review_queue(store.backlog, ctx.now, include)
     _print_items(ctx, queue, store.backlog, args.json, empty="nothing to review")
@@ -278,6 +279,11 @@ def cmd_status(args: argparse.Namespace, ctx: Context) -> int:
             else "none recorded"
         ),
         "last update  " + (f"{day(update.at)} by {update.by}" if update else "none recorded"),
+        *(
+            [f"last session {day(s.at)} by {s.by}: {s.summary()}"]
+            if (s := now.last_session)
+            else []
+        ),
         *now.due(),
         f"stale {now.stale}  ·  incomplete {now.incomplete}  ·  unscored {now.unscored}",
     ]
@@ -296,7 +302,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
         path.write_text(demo_store_text(ctx.now), encoding="utf-8")
         ctx.say(f"demo backlog in {path} (removed when you quit)")
         ctx.file = str(path)
-        return _open_tui(ctx, review=None)
+        return open_tui(ctx, review=None)
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
@@ -393,7 +399,7 @@ def _field_values(args: argparse.Namespace, store: Store) -> dict[str, Any]:
     if args.goal:
         values["goals"] = args.goal
     if args.score:
-        values["scores"] = dict(_score(text) for text in args.score)
+        values["scores"] = dict(score_option(text) for text in args.score)
     for text in args.set or ():
         name, value = _template_value(text, store.backlog.board)
         values[name] = value
@@ -426,7 +432,7 @@ def _gated(operation: Callable[..., Change], *args: Any) -> Change:
         ) from None
 
 
-def _score(text: str) -> tuple[str, int | None]:
+def score_option(text: str) -> tuple[str, int | None]:
     name, equals, number = text.partition("=")
     if not equals or not name:
         raise UsageError(f"--score takes NAME=N, for example value=4 (got {text!r})")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
+import pwd
 from dataclasses import dataclass
 
 from modelboard.core.times import utc_now, whole_seconds
@@ -15,6 +17,15 @@ def login_name() -> str:
         return getpass.getuser() or "unknown"
     except (OSError, KeyError):
         return "unknown"
+
+
+def os_user() -> str:
+    """The OS user running this process, by uid (not the environment, which anyone can set):
+    who votes in a prioritisation session."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
 
 
 @dataclass(frozen=True)

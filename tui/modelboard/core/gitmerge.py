@@ -35,11 +35,12 @@ from modelboard.core.history import entry_from_data
 from modelboard.core.ids import next_id
 from modelboard.core.merge import rebase_partly
 from modelboard.core.model import deleted_ids
+from modelboard.core.rhythm import RECORD_ARRAYS
 from modelboard.core.splice import render_item, spliced, toml_value
 from modelboard.core.store import parse_store, text_of
 from modelboard.core.toml_layout import layout, table_span
 
-_NOT_SETTINGS = ("items", "deleted", "version", "reviews", "updates", "history")
+_NOT_SETTINGS = ("items", "deleted", "version", *RECORD_ARRAYS)
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def _their_change(
             record = records.get(item_id) or {"id": item_id, "title": table.get("title", "")}
             steps.append(ItemDelete(item_id, record))
     steps.extend(_setting_edits(base, theirs, ()))
-    for log in ("reviews", "updates", "history"):  # records the other branch made, once
+    for log in RECORD_ARRAYS:  # records the other branch made, once
         known = [*_list(base.get(log)), *_list(ours.get(log))]
         steps.extend(RecordAdd(log, r) for r in _list(theirs.get(log)) if r not in known)
     return Change(tuple(steps), "merged"), renumbered

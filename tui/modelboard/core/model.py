@@ -16,7 +16,7 @@ from typing import Any
 from modelboard.core.errors import OperationError
 from modelboard.core.history import HistoryEntry, entry_from_data
 from modelboard.core.ids import is_id, known_ids
-from modelboard.core.rhythm import Log, read_log
+from modelboard.core.rhythm import RECORD_ARRAYS, Log, read_log
 from modelboard.core.text import text_list
 from modelboard.core.times import as_utc, midnight
 
@@ -207,7 +207,7 @@ def backlog_from_data(data: Mapping[str, Any]) -> Backlog:
             problems.append(Problem(f"{item_id}: must be a table", item_id))
         else:
             items[item_id] = item_from_table(item_id, table, board, problems)
-    for name in ("deleted", "reviews", "updates", "history"):
+    for name in ("deleted", *RECORD_ARRAYS):
         records = data.get(name, [])
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             problems.append(Problem(f"'{name}' must be an array of [[{name}]] tables"))

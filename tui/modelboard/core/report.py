@@ -25,7 +25,7 @@ from modelboard.core.ids import id_order
 from modelboard.core.markdown import md_line
 from modelboard.core.model import MAX_REVIEW_DAYS, Backlog, Item
 from modelboard.core.ranking import current_ranking, open_items, scored_ranking
-from modelboard.core.rhythm import ReviewRecord, rank_moves
+from modelboard.core.rhythm import ReviewRecord, SessionRecord, rank_moves
 from modelboard.core.text import one_line, whole_number
 from modelboard.core.times import day, iso, midnight
 
@@ -94,6 +94,7 @@ class Report:
     settings: list[HistoryEntry] = field(default_factory=list)
     rank_moves: list[tuple[str, str, int, int]] = field(default_factory=list)
     """(id, title, places gained, rank now), the biggest moves since the period began."""
+    voting_sessions: list[SessionRecord] = field(default_factory=list)
     goal_changes: list[HistoryEntry] = field(default_factory=list)
     goals: list[GoalStanding] = field(default_factory=list)
     """The goals in force with their open items; those with none say where plans are missing."""
@@ -144,6 +145,7 @@ def build_report(
             report.rescored.append(Event(last.at, item_id, title, last.by, ", ".join(parts)))
     log = backlog.log
     report.sessions.extend(r for r in log.reviews if since <= r.at <= now)
+    report.voting_sessions.extend(r for r in log.sessions if since <= r.at <= now)
     in_period = [e for e in log.changes if since <= e.at <= now]
     report.settings.extend(e for e in in_period if e.kind is not EventKind.GOAL)
     report.goal_changes.extend(e for e in in_period if e.kind is EventKind.GOAL)
@@ -218,6 +220,11 @@ def markdown(report: Report, plain: bool = False) -> str:
         lines.extend([f"{sub}Scoring changes ({len(report.settings)})", ""])
         lines += [f"- {esc(e.change)} ({esc(e.by)}, {day(e.at)})" for e in report.settings]
         lines.append("")
+    if report.voting_sessions:
+        lines.extend([f"{sub}Prioritisation sessions ({len(report.voting_sessions)})", ""])
+        for record in report.voting_sessions:
+            lines.append(f"- {_session_line(record, esc)}")
+        lines.append("")
     if report.goal_changes:
         lines.extend([f"{sub}Goal changes ({len(report.goal_changes)})", ""])
         lines += [f"- {esc(e.change)} ({esc(e.by)}, {day(e.at)})" for e in report.goal_changes]
@@ -250,6 +257,17 @@ def markdown(report: Report, plain: bool = False) -> str:
     lines += ["", f"{sub}Items per stage", ""]
     lines += [f"- {esc(stage)}: {count}" for stage, count in report.per_stage.items()]
     return "\n".join(lines) + "\n"
+
+
+def _session_line(record: SessionRecord, esc: Callable[[str], str]) -> str:
+    """`2026-12-01 by anna: 12 items, 4 people, 10 agreed; biggest changes: …; open
+    disagreements: M-5`."""
+    line = f"{day(record.at)} by {esc(record.by)}: {record.summary()}"
+    if record.changes:
+        line += "; biggest changes: " + "; ".join(esc(c) for c in record.changes[:3])
+    if record.disagreements:
+        line += "; disagreements: " + ", ".join(record.disagreements)
+    return line
 
 
 def _goal_line(standing: GoalStanding, esc: Callable[[str], str]) -> str:
@@ -295,6 +313,18 @@ def as_json(report: Report) -> dict[str, Any]:
         ],
         "rank_moves": [
             {"id": i, "title": t, "places": p, "rank": r} for i, t, p, r in report.rank_moves
+        ],
+        "prioritisation_sessions": [
+            {
+                "at": iso(r.at),
+                "by": r.by,
+                "participants": list(r.participants),
+                "items": r.items,
+                "agreed": list(r.agreed),
+                "changes": list(r.changes),
+                "disagreements": list(r.disagreements),
+            }
+            for r in report.voting_sessions
         ],
         "goal_changes": [
             {"at": iso(e.at), "by": e.by, "goal": e.extra.get("goal"), "change": e.change}

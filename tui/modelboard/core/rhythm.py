@@ -20,6 +20,8 @@ from modelboard.core.times import as_utc
 DEFAULT_EVERY = 14
 MAX_EVERY = 3650
 KEEP_SNAPSHOTS = 52  # the records older than the last 52 keep their counts, not their ranking
+RECORD_ARRAYS = ("reviews", "updates", "history", "sessions")
+"""The store's logs: arrays of tables that only grow, merged by adding the other side's."""
 
 Ranking = tuple[tuple[str, float], ...]
 """Ids in ranking order, each with its priority."""
@@ -65,6 +67,28 @@ class UpdateRecord:
 
 
 @dataclass(frozen=True)
+class SessionRecord:
+    """One prioritisation session: who led it, who took part, what was agreed."""
+
+    at: dt.datetime
+    by: str
+    participants: tuple[str, ...] = ()
+    items: int = 0
+    agreed: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+    """`M-6 89 -> 86, rank 1 -> 2`, the biggest change of priority first."""
+    disagreements: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        """`12 items, 4 people, 10 agreed`."""
+        people = len(self.participants)
+        return (
+            f"{self.items} item{'s' * (self.items != 1)}, "
+            f"{people} {'person' if people == 1 else 'people'}, {len(self.agreed)} agreed"
+        )
+
+
+@dataclass(frozen=True)
 class Log:
     """Everything the store remembers of the rhythm."""
 
@@ -73,6 +97,7 @@ class Log:
     updates: tuple[UpdateRecord, ...] = ()
     changes: tuple[HistoryEntry, ...] = ()
     """The board's own history (`[[history]]`): changes of the scoring weights."""
+    sessions: tuple[SessionRecord, ...] = ()
 
     def beyond_kept(self) -> list[tuple[str, int]]:
         """(array, index) of the records whose rankings are older than the newest
@@ -126,11 +151,24 @@ def read_log(data: Mapping[str, Any], notes: list[str]) -> Log:
     ]
     raw = data.get("history", [])
     changes = [e for e in map(entry_from_data, raw if isinstance(raw, list) else []) if e]
+    sessions = [
+        SessionRecord(
+            at,
+            _text(r.get("by")),
+            text_list(r.get("participants"), "sessions.participants", notes),
+            len(r["items"]) if isinstance(r.get("items"), list) else 0,
+            text_list(r.get("agreed"), "sessions.agreed", notes),
+            text_list(r.get("changes"), "sessions.changes", notes),
+            text_list(r.get("disagreements"), "sessions.disagreements", notes),
+        )
+        for r, at, _ in _records(data, "sessions", notes)
+    ]
     return Log(
         rhythm,
         tuple(sorted(reviews, key=_at)),
         tuple(sorted(updates, key=_at)),
         tuple(sorted(changes, key=lambda e: e.at)),
+        tuple(sorted(sessions, key=lambda r: r.at)),
     )
 
 

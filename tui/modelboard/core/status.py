@@ -11,7 +11,7 @@ from typing import Any
 
 from modelboard.core.flags import item_flags
 from modelboard.core.model import Backlog
-from modelboard.core.rhythm import Log, ReviewRecord, UpdateRecord
+from modelboard.core.rhythm import Log, ReviewRecord, SessionRecord, UpdateRecord
 from modelboard.core.text import plural
 from modelboard.core.times import iso
 
@@ -28,6 +28,7 @@ class Status:
     stale: int
     incomplete: int
     unscored: int
+    last_session: SessionRecord | None = None
 
     def due(self) -> list[str]:
         """What is due, in words: `review due in 2 days`, `update overdue by 3 days`."""
@@ -53,6 +54,16 @@ class Status:
             "stale": self.stale,
             "incomplete": self.incomplete,
             "unscored": self.unscored,
+            "last_session": None
+            if self.last_session is None
+            else {
+                "at": iso(self.last_session.at),
+                "by": self.last_session.by,
+                "participants": list(self.last_session.participants),
+                "items": self.last_session.items,
+                "agreed": list(self.last_session.agreed),
+                "disagreements": list(self.last_session.disagreements),
+            },
         }
 
 
@@ -70,6 +81,7 @@ def status(backlog: Backlog, now: dt.datetime) -> Status:
         sum(f.stale for f in flags),
         sum(f.incomplete for f in flags),
         sum(bool(f.unscored) for f in flags),
+        log.sessions[-1] if log.sessions else None,
     )
 
 

@@ -31,10 +31,11 @@ from modelboard.core.model import (
     deleted_ids,
     item_from_table,
 )
+from modelboard.core.rhythm import RECORD_ARRAYS
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
-LOGS = ("deleted", "reviews", "updates", "history")  # the arrays of tables records go to
+LOGS = ("deleted", *RECORD_ARRAYS)  # the arrays of tables records go to
 SAVE_ATTEMPTS = 5  # merges in a row, while someone else keeps writing the file
 SETTLE_SECONDS = 3.0  # how long a save waits for someone else's write to finish
 SETTLE_STEP = 0.15  # a write that pauses longer than this mid-file is not told apart

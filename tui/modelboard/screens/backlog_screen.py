@@ -86,6 +86,8 @@ APP_KEYS: list[BindingType] = [
     Binding("R", "app.report", "Report", id="report", show=False,
             tooltip="The digest for stakeholders; w writes it to a file"),
     Binding("r", "app.review", "Review", id="review", tooltip="Walk the stale items one by one"),
+    Binding("P", "app.voting", "Session", id="voting", show=False,
+            tooltip="A prioritisation session: the team votes (join it, or start one)"),
     Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change"),
     Binding("question_mark", "help", "Help", id="help", key_display="?",
             tooltip="Every key of this screen"),

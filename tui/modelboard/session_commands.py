@@ -1,0 +1,217 @@
+"""`modelboard session start|join|vote|reveal|agree|status|end`: the prioritisation session
+from a shell. Each participant's own process writes their vote; the OS user is the voter."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+from typing import Any
+
+from modelboard.commands import Context, open_tui, score_option
+from modelboard.core import voting
+from modelboard.core.actor import os_user
+from modelboard.core.errors import EXIT_OK, UsageError
+from modelboard.core.store import Store
+from modelboard.core.text import plural
+from modelboard.core.times import iso
+from modelboard.core.voting import SessionError, VotingSession
+from modelboard.core.voting_file import change_session, read_session
+
+
+def running(store: Store) -> VotingSession:
+    """The session on this store, or an error that says how to start one."""
+    session = read_session(store.target)
+    if session is None:
+        raise SessionError(
+            "no prioritisation session is running; start one: modelboard session start"
+        )
+    return session
+
+
+def refuse_second(session: VotingSession | None, now: Any) -> None:
+    """Two sessions on one store are one too many: say who runs the first."""
+    if session is None:
+        return
+    if session.abandoned(now):
+        raise SessionError(
+            f"a session by {session.facilitator} from {iso(session.started)} was left behind "
+            f"(nothing since {iso(session.touched)}); `modelboard session end` ends it"
+        )
+    raise SessionError(
+        f"a session is running, facilitated by {session.facilitator} on {session.host} since "
+        f"{iso(session.started)}; join it with `modelboard session join`"
+    )
+
+
+def cmd_session_start(args: argparse.Namespace, ctx: Context) -> int:
+    """Start a session on the chosen items; the caller facilitates."""
+    store = ctx.store()
+    item_ids = voting.plan(store.backlog, ctx.now, args.stage, args.unscored, args.stale)
+
+    def begin(current: VotingSession | None) -> VotingSession:
+        refuse_second(current, ctx.now)
+        return voting.start(store.backlog, item_ids, ctx.actor, socket.gethostname(), os_user())
+
+    session = change_session(store.target, begin)
+    assert session is not None
+    ctx.out(" ".join(session.items))
+    ctx.say(
+        f"started a prioritisation session on {plural(len(session.items), 'item')}; "
+        "everyone joins with `modelboard session join` (you too, to lead it on screen)"
+    )
+    return EXIT_OK
+
+
+def cmd_session_join(args: argparse.Namespace, ctx: Context) -> int:
+    """Follow the session on screen (the facilitator leads it from there)."""
+    running(ctx.store())
+    return open_tui(ctx, review=None, voting=True)
+
+
+def cmd_session_vote(args: argparse.Namespace, ctx: Context) -> int:
+    """Vote on an item as the current OS user."""
+    if not args.score:
+        raise UsageError("a vote needs --score NAME=N, for example --score value=4")
+    scores = dict(score_option(text) for text in args.score)
+    store = ctx.store()
+    who = os_user()
+
+    def vote(session: VotingSession | None) -> VotingSession:
+        session = _must(session)
+        voting.cast(session, args.id, who, scores, who, ctx.now)
+        return session
+
+    session = change_session(store.target, vote)
+    assert session is not None
+    ctx.say(
+        f"{who} voted on {args.id}; votes so far: {len(session.voters(args.id))} "
+        f"(hidden until {session.facilitator} reveals them)"
+    )
+    return EXIT_OK
+
+
+def cmd_session_reveal(args: argparse.Namespace, ctx: Context) -> int:
+    """Reveal the votes on an item (the facilitator), or show them once revealed."""
+    store = ctx.store()
+    who = os_user()
+
+    def show(session: VotingSession | None) -> VotingSession:
+        session = _must(session)
+        if args.id not in session.revealed:
+            voting.reveal(session, args.id, who)
+        return session
+
+    session = change_session(store.target, show)
+    assert session is not None
+    if args.json:
+        ctx.json(voting.tally_json(session, args.id))
+        return EXIT_OK
+    lines = [f"{args.id}: {plural(len(session.voters(args.id)), 'vote')}"]
+    for t in voting.tally(session, args.id):
+        if not t.votes:
+            lines.append(f"  {t.criterion:<12} no votes")
+            continue
+        median = f"{t.median:g}"
+        mark = "  DISAGREEMENT: talk about it" if t.disagreement else ""
+        people = ", ".join(f"{name} {score}" for name, score in t.votes.items())
+        lines.append(f"  {t.criterion:<12} median {median:<4} spread {t.spread}  ({people}){mark}")
+    ctx.out("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_session_agree(args: argparse.Namespace, ctx: Context) -> int:
+    """Save the agreed scores (the medians unless given) with who voted what."""
+    store = ctx.store()
+    session = running(store)
+    given = dict(score_option(text) for text in args.score or ())
+    scores = voting.agreed_scores(session, args.id, given)
+    store.save(voting.agree_change(store.backlog, session, args.id, scores, ctx.actor, os_user()))
+
+    def settled(current: VotingSession | None) -> VotingSession:
+        current = _must(current)
+        voting.settle(current, args.id, scores)
+        return current
+
+    after = change_session(store.target, settled)
+    assert after is not None
+    agreed = ", ".join(f"{k} {v}" for k, v in scores.items())
+    following = f"; next: {after.current}" if after.current else "; that was the last item"
+    ctx.say(f"{args.id} agreed: {agreed}{following}")
+    return EXIT_OK
+
+
+def cmd_session_status(args: argparse.Namespace, ctx: Context) -> int:
+    """Who runs the session, who is in it, where it is."""
+    store = ctx.store()
+    session = read_session(store.target)
+    if session is None:
+        if args.json:
+            ctx.json(None)
+        else:
+            ctx.say("no prioritisation session is running")
+        return EXIT_OK
+    current = session.current
+    data = {
+        "facilitator": session.facilitator,
+        "host": session.host,
+        "started": iso(session.started),
+        "last_activity": iso(session.touched),
+        "abandoned": session.abandoned(ctx.now),
+        "participants": list(session.participants),
+        "present": session.present(ctx.now),
+        "items": session.items,
+        "current": current,
+        "voted": session.voters(current) if current else [],
+        "revealed": session.revealed,
+        "agreed": list(session.agreed),
+    }
+    if args.json:
+        ctx.json(data)
+        return EXIT_OK
+    lines = [
+        f"facilitated by {session.facilitator} on {session.host} since {iso(session.started)}",
+        f"agreed {len(session.agreed)} of {plural(len(session.items), 'item')}",
+        "participants " + (", ".join(session.participants) or "-"),
+    ]
+    if current:
+        voted = ", ".join(session.voters(current)) or "nobody yet"
+        lines.append(f"now on {current}; voted: {voted}")
+    if session.abandoned(ctx.now):
+        lines.append("left behind: nothing happened for hours; `modelboard session end` ends it")
+    ctx.out("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_session_end(args: argparse.Namespace, ctx: Context) -> int:
+    """End the session: recorded in the store, the sidecar removed."""
+    store = ctx.store()
+    try:
+        session = read_session(store.target)
+    except SessionError as error:  # damaged: ending it is the way out
+        change_session(store.target, lambda _: None, damaged_ok=True)
+        ctx.say(f"{error.message}; removed it")
+        return EXIT_OK
+    session = _must(session)
+    if os_user() != session.facilitator and not session.abandoned(ctx.now):
+        raise SessionError(
+            f"only {session.facilitator}, who facilitates, ends the session "
+            f"(anyone may, once nothing happened for {voting.ABANDONED_AFTER.seconds // 3600} "
+            "hours)"
+        )
+    if session.agreed or session.votes:
+        store.save(voting.end_record(store.backlog, session, ctx.actor))
+    change_session(store.target, lambda _: None, damaged_ok=True)
+    people = len(set(session.participants) | {n for b in session.votes.values() for n in b})
+    ctx.say(
+        f"ended the session: {plural(len(session.agreed), 'item')} agreed, "
+        f"{plural(people, 'person', 'people')}"
+    )
+    return EXIT_OK
+
+
+def _must(session: VotingSession | None) -> VotingSession:
+    if session is None:
+        raise SessionError(
+            "no prioritisation session is running; start one: modelboard session start"
+        )
+    return session
