@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
+
+import pytest
 
 from modelboard.core.export import export_jira_csv
 from modelboard.core.model import backlog_from_data
 from tests.conftest import NOW
+from tests.test_cli import Run
 
 DATA = {
     "version": 1,
@@ -71,3 +75,13 @@ def test_one_row_per_item_in_board_order() -> None:
     assert churn[3:6] == ["churn", "b2c_team", "q1"]  # a Jira label has no spaces
     assert ranking[0] == "Ranking v2" and ranking[3:7] == ["", "", "", ""]
     assert ranking[-1] == "M-1"
+
+
+def test_the_command_line_exports_it(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODELBOARD_FILE", str(store_file))
+    assert Run("add", "Churn prediction", "--owner", "anna", "--tag", "churn").code == 0
+    run = Run("export", "--format", "jira")
+    assert run.code == 0, run.err
+    header, row = csv.reader(io.StringIO(run.out))
+    assert header[:4] == ["Summary", "Description", "Assignee", "Labels"]
+    assert row[:4] == ["Churn prediction", "", "anna", "churn"]

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from typing import TextIO
 
 from modelboard import __version__
@@ -37,6 +38,8 @@ from modelboard.commands import (
     cmd_status,
 )
 from modelboard.core.errors import EXIT_OK, EXIT_USAGE, ModelboardError, UsageError
+from modelboard.serve import cmd_serve, port_number
+from modelboard.shell import SHELLS, WORDS, Parser, cmd_completion, cmd_help
 
 
 def _item_options(parser: argparse.ArgumentParser) -> None:
@@ -62,11 +65,11 @@ def _item_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; `--file` works before or after the subcommand."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--file", metavar="PATH", default=argparse.SUPPRESS, help="the store file to use"
     )
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="modelboard",
         description="A terminal kanban board for an AI model backlog, kept in one TOML file.",
         epilog="Without a command, modelboard opens the board (press ? there for its keys). "
@@ -110,12 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     delete = command("delete", cmd_delete, "delete an item")
     delete.add_argument("id")
     export = command("export", cmd_export, "print the whole backlog")
-    export.add_argument("--format", choices=("json", "csv", "md"), default="json")
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "md", "jira"),
+        default="json",
+        help="csv is for a spreadsheet and `import`; jira is CSV for Jira's importer",
+    )
     report = command("report", cmd_report, "the digest of a period, for stakeholders")
     report.add_argument(
         "--since",
-        metavar="14d|DATE",
-        help="days back (14d) or a date (default: since the last update recorded)",
+        metavar="14d|2w|DATE",
+        help="days (14d) or weeks (2w) back, or a date (default: since the last update recorded)",
     )
     report.add_argument("--format", choices=("md", "json", "text"), default="md")
     report.add_argument("--record", action="store_true", help="record that this update was sent")
@@ -137,6 +145,17 @@ def build_parser() -> argparse.ArgumentParser:
     command("path", cmd_path, "print which store file is used, and why")
     init = command("init", cmd_init, "create a new store with commented defaults")
     init.add_argument("path", nargs="?", help="where (default: ./backlog.toml)")
+    helping = command("help", partial(cmd_help, parser), "show the help of a command")
+    helping.add_argument("command", nargs="?", metavar="COMMAND", help="the command")
+    completion = command("completion", partial(cmd_completion, parser), "a shell completion script")
+    completion.add_argument("shell", nargs="?", choices=SHELLS, metavar="bash|zsh|fish")
+    completion.add_argument("--words", choices=WORDS, help=argparse.SUPPRESS)
+    serve = command("serve", cmd_serve, "the board in a web browser, on 127.0.0.1 only")
+    serve.add_argument(
+        "--port", type=port_number, default=8000, metavar="N", help="the port (default: 8000)"
+    )
+    # `help` takes any command's name (and completes them): known only now that all are added
+    helping._actions[-1].choices = list(commands.choices)
     return parser
 
 
