@@ -31,9 +31,11 @@ def test_the_wheel_installs_only_modelboard(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("modelboard-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/")[0] for name in names}
-    assert tops == {
-        "modelboard",
-        f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info",
+    release = "-".join(wheel.name.split("-")[:2])
+    assert tops == {"modelboard", f"{release}.dist-info", f"{release}.data"}
+    # the .data folder installs beside the venv's bin/, where `man` looks; nothing importable
+    assert {n for n in names if n.startswith(f"{release}.data/")} == {
+        f"{release}.data/data/share/man/man1/modelboard.1"
     }
     assert "modelboard/data/demo.toml" in names
     assert "modelboard/styles/board.tcss" in names

@@ -92,26 +92,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--include", metavar="WHAT", help="also incomplete and/or unscored items, comma-separated"
     )
     add = command("add", cmd_add, "add an item; prints its new id")
-    add.add_argument("title")
+    add.add_argument("title", help="the new item's title")
     _item_options(add)
     listing = command("list", cmd_list, "list items")
     listing.add_argument("--stage", help="only this stage")
     listing.add_argument("--stale", action="store_true", help="only stale items")
     listing.add_argument("--json", action="store_true", help="print JSON")
     show = command("show", cmd_show, "show one item in full")
-    show.add_argument("id")
+    show.add_argument("id", help="the item's id, like M-1")
     show.add_argument("--json", action="store_true", help="print JSON")
     move = command("move", cmd_move, "move an item to a stage")
-    move.add_argument("id")
-    move.add_argument("stage")
+    move.add_argument("id", help="the item's id, like M-1")
+    move.add_argument("stage", help="the stage to move it to")
     edit = command("edit", cmd_edit, "change an item's fields")
-    edit.add_argument("id")
+    edit.add_argument("id", help="the item's id, like M-1")
     edit.add_argument("--title", help="the new title")
     _item_options(edit)
     reviewed = command("reviewed", cmd_reviewed, "mark an item reviewed now")
-    reviewed.add_argument("id")
+    reviewed.add_argument("id", help="the item's id, like M-1")
     delete = command("delete", cmd_delete, "delete an item")
-    delete.add_argument("id")
+    delete.add_argument("id", help="the item's id, like M-1")
     export = command("export", cmd_export, "print the whole backlog")
     export.add_argument(
         "--format",
@@ -125,7 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="14d|2w|DATE",
         help="days (14d) or weeks (2w) back, or a date (default: since the last update recorded)",
     )
-    report.add_argument("--format", choices=("md", "json", "text"), default="md")
+    report.add_argument(
+        "--format",
+        choices=("md", "json", "text"),
+        default="md",
+        help="md for mail and wikis (default), text for chat, json for tools",
+    )
     report.add_argument("--record", action="store_true", help="record that this update was sent")
     report.add_argument(
         "--to", action="append", metavar="WHO", help="to whom (repeatable; default the audience)"
@@ -138,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--format", choices=("json", "csv"), help="default: by extension")
     importing.add_argument("--dry-run", action="store_true", help="say what would change")
     merge = command("merge", cmd_merge, "git merge driver: merge THEIRS into OURS by item")
-    for name in ("base", "ours", "theirs"):
-        merge.add_argument(name, metavar=name.upper())
+    merge.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
+    merge.add_argument("ours", metavar="OURS", help="our version, merged in place (git's %%A)")
+    merge.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
     command("git-setup", cmd_git_setup, "make git merge the store with `modelboard merge`")
     command("check", cmd_check, "validate the store; exit 0, or 3 listing the problems")
     command("path", cmd_path, "print which store file is used, and why")
@@ -148,7 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     helping = command("help", partial(cmd_help, parser), "show the help of a command")
     helping.add_argument("command", nargs="?", metavar="COMMAND", help="the command")
     completion = command("completion", partial(cmd_completion, parser), "a shell completion script")
-    completion.add_argument("shell", nargs="?", choices=SHELLS, metavar="bash|zsh|fish")
+    completion.add_argument(
+        "shell", nargs="?", choices=SHELLS, metavar="bash|zsh|fish", help="the shell"
+    )
     completion.add_argument("--words", choices=WORDS, help=argparse.SUPPRESS)
     serve = command("serve", cmd_serve, "the board in a web browser, on 127.0.0.1 only")
     serve.add_argument(
