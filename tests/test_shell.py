@@ -79,35 +79,60 @@ def test_no_words_and_no_new_store_without_one(tmp_path: Path) -> None:
     assert Run("--file", str(broken), "completion", "--words", "ids").out == ""
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash here")
-def test_bash_completes_commands_formats_ids_and_stages(store: Path, tmp_path: Path) -> None:
-    script = tmp_path / "modelboard.bash"
-    script.write_text(Run("completion", "bash").out, encoding="utf-8")
-    bin_dir = tmp_path / "bin"  # the script runs `modelboard`: this test's, not an installed one
+def _on_path(tmp_path: Path) -> dict[str, str]:
+    """An environment whose `modelboard` (which the scripts run) is this test's."""
+    bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     command = bin_dir / "modelboard"
     command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m modelboard "$@"\n')
     command.chmod(0o755)
-    tries = {
-        "modelboard li": "list",
-        "modelboard export --format ": "json csv md jira",
-        "modelboard move ": "M-1 M-2",
-        "modelboard move M-1 b": "building",
-        "modelboard list --stage re": "ready retired",
-        "modelboard help rev": "review reviewed",
-    }
+    return {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+
+
+TRIES = {
+    "modelboard li": "list",
+    "modelboard export --format ": "json csv md jira",
+    "modelboard move ": "M-1 M-2",
+    "modelboard move M-1 b": "building",
+    "modelboard list --stage re": "ready retired",
+    "modelboard help rev": "review reviewed",
+}
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash here")
+def test_bash_completes_commands_formats_ids_and_stages(store: Path, tmp_path: Path) -> None:
+    script = tmp_path / "modelboard.bash"
+    script.write_text(Run("completion", "bash").out, encoding="utf-8")
     probe = "\n".join(
         f"COMP_WORDS=({line}{' ' + repr('') if line.endswith(' ') else ''}); "
         "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=(); _shtab_modelboard; "
         'echo "${COMPREPLY[*]}"'
-        for line in tries
+        for line in TRIES
     )
     result = subprocess.run(
         ["bash", "--norc", "-c", f"source {script}\n{probe}"],
         capture_output=True,
         text=True,
-        env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+        env=_on_path(tmp_path),
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == list(tries.values())
+    assert result.stdout.splitlines() == list(TRIES.values())
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="no fish here")
+def test_fish_completes_commands_formats_ids_and_stages(store: Path, tmp_path: Path) -> None:
+    script = tmp_path / "modelboard.fish"
+    script.write_text(Run("completion", "fish").out, encoding="utf-8")
+    probe = "; ".join(
+        f"complete -C {line!r} | cut -f1 | string join ' '" for line in TRIES
+    )  # `complete -C` prints what fish offers for a command line, as if tab were pressed
+    result = subprocess.run(
+        ["fish", "--no-config", "-c", f"source {script}; {probe}"],
+        capture_output=True,
+        text=True,
+        env=_on_path(tmp_path),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == list(TRIES.values())

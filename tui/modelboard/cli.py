@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=("json", "csv", "md", "jira"),
         default="json",
-        help="csv is for a spreadsheet and `import`; jira is CSV for Jira's importer",
+        help="json (default), csv (spreadsheets, import), md, or jira (CSV for Jira)",
     )
     report = command("report", cmd_report, "the digest of a period, for stakeholders")
     report.add_argument(
