@@ -133,3 +133,23 @@ def test_the_board_process_knows_it_is_served() -> None:
 def test_a_bad_port_is_a_usage_error(port: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", port]) == 2
     assert "a port is a number from 1 to 65535" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_said_before_any_url(
+    store_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as taken:
+        taken.bind((HOST, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["--file", str(store_file), "serve", "--port", str(port)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and f"cannot serve on {HOST}:{port}" in err
+
+
+def test_without_the_web_extra_it_says_how_to_get_it(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "textual_serve", None)  # as if not installed
+    assert main(["--file", str(store_file), "serve"]) == 1
+    assert "pip install 'modelboard[web]'" in capsys.readouterr().err
