@@ -47,6 +47,8 @@ def test_a_mistyped_command_suggests_the_nearest(capsys: pytest.CaptureFixture[s
     assert "did you mean json?" in capsys.readouterr().err
     assert Run("zzzzzz").code == 2
     assert "did you mean" not in capsys.readouterr().err
+    assert Run("list", "--jsn").code == 2
+    assert "unrecognized arguments: --jsn; did you mean --json?" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

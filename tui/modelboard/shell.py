@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 from collections.abc import Iterator
+from typing import NoReturn
 
 from modelboard.commands import Context
 from modelboard.core.errors import EXIT_OK, ModelboardError, UsageError
@@ -39,6 +40,18 @@ class Parser(argparse.ArgumentParser):
             else:
                 message = f"{error.message}{hint}"
             raise argparse.ArgumentError(action, message) from None
+
+    def error(self, message: str) -> NoReturn:
+        """Exit 2 with the message; for an unknown option, name the nearest one there is."""
+        unknown = "unrecognized arguments: "
+        if message.startswith(unknown):
+            options = {option for action in _actions(self) for option in action.option_strings}
+            for word in message.removeprefix(unknown).split():
+                near = difflib.get_close_matches(word.partition("=")[0], options, n=1)
+                if word.startswith("--") and near:
+                    message += f"; did you mean {near[0]}?"
+                    break
+        super().error(message)
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
