@@ -59,9 +59,9 @@ def served(store_file: Path) -> Iterator[tuple[str, int, Path]]:
         assert url.startswith(f"http://{HOST}:{port}/?token="), server.communicate(timeout=10)
         yield url, port, store_file
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGINT)  # ctrl+c
         try:
-            server.wait(timeout=20)
+            assert server.wait(timeout=20) == 0
         finally:
             if server.poll() is None:
                 server.kill()
