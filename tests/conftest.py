@@ -19,6 +19,11 @@ from modelboard.core.defaults import DEFAULT_STORE  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, 0, tzinfo=dt.UTC)
 
+# The default store without its stage gates, for tests of moving, undoing and merging that
+# move items freely; tests/test_gates.py holds the gates of the default store to account.
+_GATES = DEFAULT_STORE.index("# Stage gates:")
+UNGATED_STORE = DEFAULT_STORE[:_GATES] + DEFAULT_STORE[DEFAULT_STORE.index("# The team's") :]
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -42,7 +47,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def store_file(tmp_path: Path) -> Path:
     """A fresh store with the default settings and no items."""
     path = tmp_path / "backlog.toml"
-    path.write_text(DEFAULT_STORE, encoding="utf-8")
+    path.write_text(UNGATED_STORE, encoding="utf-8")
     return path
 
 

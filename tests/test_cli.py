@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -20,12 +21,12 @@ from tests.conftest import NOW
 class Run:
     """One call of `modelboard`, with what it printed."""
 
-    def __init__(self, *argv: str, stdin: str | None = None) -> None:
+    def __init__(self, *argv: str, stdin: str | None = None, now: dt.datetime = NOW) -> None:
         out, err = io.StringIO(), io.StringIO()
         if stdin is not None:
             sys.stdin = io.StringIO(stdin)
         try:
-            self.code = main(list(argv), now=NOW, stdout=out, stderr=err)
+            self.code = main(list(argv), now=now, stdout=out, stderr=err)
         finally:
             sys.stdin = sys.__stdin__
         self.out = out.getvalue()
@@ -230,11 +231,11 @@ def test_export_formats(store: Path) -> None:
     assert "## proposed (1)" in Run("export", "--format", "md").out
 
 
-def test_check_reports_problems_with_exit_3(store: Path) -> None:
+def test_check_reports_problems_with_exit_1(store: Path) -> None:
     assert Run("check").code == 0
     store.write_text(store.read_text() + '\n[items.M-1]\ntitle = "x"\nstage = "limbo"\n')
     run = Run("check")
-    assert run.code == 3 and "M-1.stage" in run.out
+    assert run.code == 1 and "M-1.stage" in run.out
 
 
 def test_unparseable_store_exits_3_naming_line_and_column(store: Path) -> None:

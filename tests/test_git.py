@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from modelboard.cli import main
-from modelboard.core.defaults import DEFAULT_STORE
-from tests.conftest import NOW
+from tests.conftest import NOW, UNGATED_STORE
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
@@ -60,7 +59,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "repo"
     folder.mkdir()
     git(folder, "init", "-q", "-b", "main")
-    (folder / "backlog.toml").write_text(DEFAULT_STORE + BASE_ITEMS)
+    (folder / "backlog.toml").write_text(UNGATED_STORE + BASE_ITEMS)
     monkeypatch.chdir(folder)
     code, said = mb(folder, "git-setup")
     assert code == 0 and "merge=modelboard" in said
@@ -203,7 +202,7 @@ def test_the_driver_survives_a_common_ancestor_with_markers(tmp_path: Path) -> N
     base = tmp_path / "base.toml"
     ours = tmp_path / "ours.toml"
     theirs = tmp_path / "theirs.toml"
-    store = DEFAULT_STORE + BASE_ITEMS
+    store = UNGATED_STORE + BASE_ITEMS
     base.write_text(
         store.replace(
             'owner = "anna"', '<<<<<<< x\nowner = "anna"\n=======\nowner = "b"\n>>>>>>> y'
@@ -219,8 +218,8 @@ def test_the_driver_survives_a_common_ancestor_with_markers(tmp_path: Path) -> N
 
 def test_a_side_that_is_not_a_store_is_one_whole_conflict(tmp_path: Path) -> None:
     base, ours, theirs = (tmp_path / f"{n}.toml" for n in ("base", "ours", "theirs"))
-    base.write_text(DEFAULT_STORE)
-    ours.write_text(DEFAULT_STORE + BASE_ITEMS)
+    base.write_text(UNGATED_STORE)
+    ours.write_text(UNGATED_STORE + BASE_ITEMS)
     theirs.write_text("this is not = = toml")
     err = io.StringIO()
     assert main(["merge", str(base), str(ours), str(theirs)], now=NOW, stdout=io.StringIO(),
@@ -240,7 +239,7 @@ def test_git_setup_escapes_a_space_and_keeps_crlf(
     git(folder, "init", "-q")
     (folder / ".gitattributes").write_bytes(b"*.png binary\r\n")
     store = folder / "my backlog.toml"
-    store.write_text(DEFAULT_STORE)
+    store.write_text(UNGATED_STORE)
     monkeypatch.chdir(folder)
     assert main(["--file", str(store), "git-setup"], now=NOW, stdout=io.StringIO(),
                 stderr=io.StringIO()) == 0  # fmt: skip

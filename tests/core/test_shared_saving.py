@@ -23,7 +23,7 @@ from modelboard.core.backups import backups
 from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.core.errors import LockTimeoutError, SaveError
 from modelboard.core.store import Store
-from tests.conftest import NOW
+from tests.conftest import NOW, UNGATED_STORE
 from tests.shared.users import ALICE, BOB, IS_ROOT, TEAM_GID, run_as, team_folder
 
 ACTOR = Actor("tester", NOW)
@@ -119,7 +119,7 @@ def test_a_file_that_keeps_changing_is_not_written(
     monkeypatch.setattr(Store, "_still", lambda self, raw, info: False)
     with pytest.raises(SaveError, match="kept changing"):
         store.save(operations.add_item(store.backlog, {"title": "x"}, ACTOR))
-    assert store_file.read_text() == DEFAULT_STORE
+    assert store_file.read_text() == UNGATED_STORE
 
 
 def _no_flock(fd: int, operation: int) -> None:

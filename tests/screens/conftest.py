@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from modelboard.core.defaults import DEFAULT_STORE
+from tests.conftest import UNGATED_STORE
 from tests.screens.test_board import ITEMS
 
 
@@ -14,5 +14,5 @@ from tests.screens.test_board import ITEMS
 def board_file(tmp_path: Path) -> Path:
     """A store with the default settings and the board tests' items."""
     path = tmp_path / "backlog.toml"
-    path.write_text(DEFAULT_STORE + ITEMS, encoding="utf-8")
+    path.write_text(UNGATED_STORE + ITEMS, encoding="utf-8")
     return path

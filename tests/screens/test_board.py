@@ -9,14 +9,13 @@ import pytest
 from textual.widgets import Input
 
 from modelboard.app import ModelboardApp
-from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.conflict import ConflictScreen
 from modelboard.screens.help import HelpScreen
 from modelboard.screens.ranked import RankedScreen
 from modelboard.screens.store_error import StoreErrorScreen
 from modelboard.widgets.stage_column import StageColumn
-from tests.conftest import NOW
+from tests.conftest import NOW, UNGATED_STORE
 
 ITEMS = """
 [items.M-1]
@@ -229,16 +228,16 @@ async def test_a_store_that_does_not_parse_shows_an_error_and_is_untouched(
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, StoreErrorScreen)
         assert f"{path}:2:" in app.screen.message
-        path.write_text(DEFAULT_STORE + ITEMS)  # fixed in an editor, then r
+        path.write_text(UNGATED_STORE + ITEMS)  # fixed in an editor, then r
         await pilot.press("r")
         assert isinstance(app.screen, BoardScreen)
-    assert path.read_text() == DEFAULT_STORE + ITEMS
+    assert path.read_text() == UNGATED_STORE + ITEMS
 
 
 async def test_item_text_is_never_markup(tmp_path: Path) -> None:
     path = tmp_path / "backlog.toml"
     title = "[@click=app.quit]x[/] [bold]loud[/bold] \\u001b[31m"
-    path.write_text(DEFAULT_STORE + f'\n[items.M-1]\ntitle = "{title}"\nstage = "proposed"\n')
+    path.write_text(UNGATED_STORE + f'\n[items.M-1]\ntitle = "{title}"\nstage = "proposed"\n')
     app = make_app(path)
     async with app.run_test(size=(120, 30)) as pilot:
         column = app.screen.query_one("#stage-0", StageColumn)
@@ -287,7 +286,7 @@ async def test_columns_say_how_many_cards_are_out_of_view(tmp_path: Path) -> Non
         f'\n[items.M-{n}]\ntitle = "Item {n}"\nstage = "proposed"\ncreated = 2026-11-20T09:00:00Z\n'
         for n in range(1, 11)
     )
-    path.write_text(DEFAULT_STORE + items)
+    path.write_text(UNGATED_STORE + items)
     app = make_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         column = app.screen.query_one("#stage-0", StageColumn)
@@ -341,7 +340,7 @@ async def test_direction_overrides_and_zero_width_text_keep_the_columns_straight
     path = tmp_path / "backlog.toml"
     title = "abc\u202edef\u200b\u200dghi\u2066x\ufeff"
     path.write_text(
-        DEFAULT_STORE + f'\n[items.M-1]\ntitle = "{title}"\nstage = "proposed"\n'
+        UNGATED_STORE + f'\n[items.M-1]\ntitle = "{title}"\nstage = "proposed"\n'
         'owner = "o\u200bwner"\ncreated = 2026-11-20T09:00:00Z\n'
     )
     app = make_app(path)

@@ -12,12 +12,11 @@ import pytest
 
 from modelboard.app import ModelboardApp
 from modelboard.cli import main
-from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.core.review import Outcome
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.review import ReviewScreen
 from modelboard.screens.summary import ReviewSummaryScreen
-from tests.conftest import NOW
+from tests.conftest import NOW, UNGATED_STORE
 from tests.screens.test_board import board, make_app, saved
 
 STALE = """
@@ -64,7 +63,7 @@ created = 2026-11-23T09:00:00Z
 @pytest.fixture
 def review_file(tmp_path: Path) -> Path:
     path = tmp_path / "backlog.toml"
-    path.write_text(DEFAULT_STORE + STALE, encoding="utf-8")
+    path.write_text(UNGATED_STORE + STALE, encoding="utf-8")
     return path
 
 
@@ -152,7 +151,7 @@ async def test_include_toggles_incomplete_and_unscored_items(review_file: Path) 
 
 async def test_an_empty_queue_says_so_and_stays_on_the_board(tmp_path: Path) -> None:
     path = tmp_path / "backlog.toml"
-    path.write_text(DEFAULT_STORE)
+    path.write_text(UNGATED_STORE)
     app = make_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")
@@ -187,7 +186,7 @@ async def test_a_review_session_is_recorded_with_its_notes(review_file: Path) ->
 async def test_r_with_nothing_stale_walks_the_incomplete_items(tmp_path: Path) -> None:
     path = tmp_path / "backlog.toml"
     fresh = STALE.replace("2026-09-01", "2026-11-23")  # looked at yesterday: none stale
-    path.write_text(DEFAULT_STORE + fresh)
+    path.write_text(UNGATED_STORE + fresh)
     app = make_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("r")

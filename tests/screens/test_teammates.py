@@ -12,12 +12,11 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from modelboard.app import ModelboardApp
-from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.screens.ranked import RankedScreen
 from modelboard.screens.report import ReportScreen
 from modelboard.screens.review import ReviewScreen
 from modelboard.widgets.stage_column import StageColumn
-from tests.conftest import NOW
+from tests.conftest import NOW, UNGATED_STORE
 from tests.screens.test_review import STALE
 
 POLL = 0.1
@@ -26,7 +25,7 @@ POLL = 0.1
 @pytest.fixture
 def shared(tmp_path: Path) -> Path:
     path = tmp_path / "backlog.toml"
-    path.write_text(DEFAULT_STORE + STALE, encoding="utf-8")
+    path.write_text(UNGATED_STORE + STALE, encoding="utf-8")
     return path
 
 

@@ -38,6 +38,13 @@ from modelboard.commands import (
     cmd_status,
 )
 from modelboard.core.errors import EXIT_OK, EXIT_USAGE, ModelboardError, UsageError
+from modelboard.planning_commands import (
+    cmd_goal_add,
+    cmd_goal_edit,
+    cmd_goal_list,
+    cmd_goal_retire,
+    cmd_matrix,
+)
 from modelboard.serve import cmd_serve, port_number
 from modelboard.shell import SHELLS, WORDS, Parser, cmd_completion, cmd_help
 
@@ -61,6 +68,50 @@ def _item_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--benefit", help="the expected benefit ('-' reads stdin)")
     parser.add_argument("--resources", help="data, compute, people, time ('-' reads stdin)")
     parser.add_argument("--kind", help="new, revision, deployment, or a kind of the board")
+    parser.add_argument(
+        "--set",
+        action="append",
+        metavar="FIELD=TEXT",
+        help="any field of the board's template, such as success_metric (repeatable; "
+        "FIELD= clears it)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="into a stage whose gate the item does not meet (history records what it lacked)",
+    )
+
+
+def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`goal add|list|edit|retire`, each with its own --help (and --file anywhere)."""
+    actions = goal.add_subparsers(title="actions", metavar="ACTION")
+
+    def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def goal_options(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--description", help="what reaching it means")
+        parser.add_argument(
+            "--weight", metavar="N", help="how much it counts (goals list heaviest first)"
+        )
+
+    add = action("add", cmd_goal_add, "add a goal; prints its new id")
+    add.add_argument("title")
+    goal_options(add)
+    listing = action("list", cmd_goal_list, "every goal with its open items")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    edit = action("edit", cmd_goal_edit, "change a goal; its items come up for review")
+    edit.add_argument("id")
+    edit.add_argument("--title", help="the new title")
+    goal_options(edit)
+    retire = action("retire", cmd_goal_retire, "retire a goal; its items come up for review")
+    retire.add_argument("id")
+
+
+def _goal_usage(args: argparse.Namespace, ctx: Context) -> int:
+    raise UsageError("goal needs an action: add, list, edit or retire (see goal --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -104,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     move = command("move", cmd_move, "move an item to a stage")
     move.add_argument("id", help="the item's id, like M-1")
     move.add_argument("stage", help="the stage to move it to")
+    move.add_argument(
+        "--force",
+        action="store_true",
+        help="even when the item lacks what the stage's gate asks (history records what)",
+    )
     edit = command("edit", cmd_edit, "change an item's fields")
     edit.add_argument("id", help="the item's id, like M-1")
     edit.add_argument("--title", help="the new title")
@@ -146,11 +202,28 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
     merge.add_argument("ours", metavar="OURS", help="our version, merged in place (git's %%A)")
     merge.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
+    goal = command("goal", _goal_usage, "strategic goals: add, list, edit, retire")
+    _goal_commands(goal, common)
+    matrix = command("matrix", cmd_matrix, "open items on a grid of two criteria (value, effort)")
+    matrix.add_argument("--x", metavar="CRITERION", help="across (default: effort)")
+    matrix.add_argument("--y", metavar="CRITERION", help="up (default: value)")
+    matrix.add_argument("--json", action="store_true", help="print JSON")
     command("git-setup", cmd_git_setup, "make git merge the store with `modelboard merge`")
-    command("check", cmd_check, "validate the store; exit 0, or 3 listing the problems")
+    command(
+        "check",
+        cmd_check,
+        "validate the store and the stage gates; exit 0 clean, 1 listing the problems",
+    )
     command("path", cmd_path, "print which store file is used, and why")
     init = command("init", cmd_init, "create a new store with commented defaults")
     init.add_argument("path", nargs="?", help="where (default: ./backlog.toml)")
+    init.add_argument(
+        "--preset",
+        choices=("basic", "ml"),
+        default="basic",
+        help="the template: basic (description, benefit, resources) or ml (also "
+        "success_metric, data_sources, risks)",
+    )
     helping = command("help", partial(cmd_help, parser), "show the help of a command")
     helping.add_argument("command", nargs="?", metavar="COMMAND", help="the command")
     completion = command("completion", partial(cmd_completion, parser), "a shell completion script")

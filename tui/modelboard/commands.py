@@ -15,11 +15,11 @@ from typing import Any, TextIO
 
 from modelboard.core import operations
 from modelboard.core.actor import Actor
-from modelboard.core.change import ItemEdit
+from modelboard.core.change import Change, ItemEdit
+from modelboard.core.defaults import PRESETS
 from modelboard.core.errors import (
     EXIT_FAILED,
     EXIT_OK,
-    EXIT_UNREADABLE,
     OperationError,
     UsageError,
 )
@@ -32,8 +32,9 @@ from modelboard.core.export import (
     item_summary,
     to_json,
 )
+from modelboard.core.gates import GateError
 from modelboard.core.locations import Location, resolve
-from modelboard.core.model import TEXT_FIELDS, Backlog, Item, require_item
+from modelboard.core.model import TEXT_FIELDS, Backlog, Board, Item, require_item
 from modelboard.core.ranking import NO_RANK, ranks_now
 from modelboard.core.review import Include, review_queue
 from modelboard.core.sorting import SortOrder, sorted_items
@@ -133,7 +134,7 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     values = _field_values(args, store)
     values["title"] = args.title
-    change = store.save(operations.add_item(store.backlog, values, ctx.actor))
+    change = store.save(_gated(operations.add_item, store.backlog, values, ctx.actor, args.force))
     new_id = change.steps[0].item_id
     ctx.out(str(new_id))
     return EXIT_OK
@@ -147,7 +148,7 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
         values["title"] = args.title
     if not values:
         raise UsageError("nothing to change: give at least one option (see edit --help)")
-    change = operations.edit_item(store.backlog, args.id, values, ctx.actor)
+    change = _gated(operations.edit_item, store.backlog, args.id, values, ctx.actor, args.force)
     if not change.steps:
         ctx.say(f"{args.id}: nothing changed")
         return EXIT_OK
@@ -161,7 +162,7 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
     """Move an item to another stage."""
     store = ctx.store()
-    change = operations.move_item(store.backlog, args.id, args.stage, ctx.actor)
+    change = _gated(operations.move_item, store.backlog, args.id, args.stage, ctx.actor, args.force)
     if not change.steps:
         ctx.say(f"{args.id} is in {args.stage} already")
         return EXIT_OK
@@ -329,15 +330,24 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
-    """Validate the store: exit 0 when sound, 3 with every problem listed."""
+    """Validate the store: exit 0 when sound, 1 with every problem listed (values of the
+    wrong kind, and items sitting in a stage whose gate they do not meet); a file that does
+    not parse exits 3 before this runs."""
+    from modelboard.core.gates import breaches, gate_problems
+
     store = ctx.store()
-    problems = store.backlog.problems
+    backlog = store.backlog
+    problems = [
+        *(p.message for p in backlog.problems),
+        *gate_problems(backlog.board),
+        *(str(b) for b in breaches(backlog)),
+    ]
     for problem in problems:
-        ctx.out(problem.message)
+        ctx.out(problem)
     if problems:
         ctx.say(f"{store.path}: {plural(len(problems), 'problem')}")
-        return EXIT_UNREADABLE
-    ctx.say(f"{store.path}: ok, {len(store.backlog.items)} items")
+        return EXIT_FAILED
+    ctx.say(f"{store.path}: ok, {plural(len(backlog.items), 'item')}")
     return EXIT_OK
 
 
@@ -357,7 +367,7 @@ def cmd_path(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
     """Create a new store with commented defaults."""
     path = Path(os.path.abspath(args.path or "backlog.toml"))
-    create_store(path)
+    create_store(path, PRESETS[args.preset])
     ctx.out(str(path))
     ctx.say(f"created {path}; add items with: modelboard add TITLE")
     from modelboard.core.git_setup import work_tree
@@ -392,7 +402,36 @@ def _field_values(args: argparse.Namespace, store: Store) -> dict[str, Any]:
         values["goals"] = args.goal
     if args.score:
         values["scores"] = dict(_score(text) for text in args.score)
+    for text in args.set or ():
+        name, value = _template_value(text, store.backlog.board)
+        values[name] = value
     return values
+
+
+def _template_value(text: str, board: Board) -> tuple[str, str | None]:
+    """`--set FIELD=TEXT`: a template field and its text ('-' reads stdin; blank clears)."""
+    name, equals, value = text.partition("=")
+    name = name.strip()
+    if not equals or not name:
+        raise UsageError(f"--set takes FIELD=TEXT, for example success_metric=AUC (got {text!r})")
+    if name not in board.template_fields:
+        raise UsageError(
+            f"--set: {name!r} is not a field of the template; it has: "
+            + ", ".join(board.template_fields)
+        )
+    value = sys.stdin.read() if value == "-" else value
+    return name, value if value.strip() else None
+
+
+def _gated(operation: Callable[..., Change], *args: Any) -> Change:
+    """Run an operation that may enter a gated stage; a refusal says how to go anyway."""
+    try:
+        return operation(*args)
+    except GateError as error:
+        raise OperationError(
+            f"{error.message}. Fill them in first, or add --force to go anyway "
+            "(the history records what was missing)"
+        ) from None
 
 
 def _score(text: str) -> tuple[str, int | None]:

@@ -11,6 +11,7 @@ from modelboard.core.change import Change
 from modelboard.core.drafts import NEW_ITEM, take_draft
 from modelboard.core.errors import ModelboardError
 from modelboard.core.flags import item_flags
+from modelboard.core.gates import GateError
 from modelboard.core.model import Item
 from modelboard.render import plain
 
@@ -26,9 +27,15 @@ def nothing_more(_: Change) -> None:
 
 
 def open_editor(
-    app: ModelboardApp, item: Item | None, stage: str, saved: Saved = nothing_more
+    app: ModelboardApp,
+    item: Item | None,
+    stage: str,
+    saved: Saved = nothing_more,
+    gate: GateError | None = None,
 ) -> None:
-    """Edit `item` (or add one in `stage`); once saved, say what it still lacks."""
+    """Edit `item` (or add one in `stage`); once saved, say what it still lacks. After a
+    stage's gate refused a move (`gate`), the editor starts on the first missing field with
+    the new stage set, so saving the filled-in item moves it."""
     from modelboard.screens.editor import EditorScreen
 
     def done(result: EditorResult | None) -> None:
@@ -37,10 +44,12 @@ def open_editor(
         session = app.require_session()
         try:
             if result.base is None:
-                change = operations.add_item(session.backlog, result.values, session.actor())
+                change = operations.add_item(
+                    session.backlog, result.values, session.actor(), result.force
+                )
             else:
                 change = operations.edit_item(
-                    session.backlog, result.base.id, result.values, session.actor()
+                    session.backlog, result.base.id, result.values, session.actor(), result.force
                 )
         except ModelboardError as error:
             app.notify(error.message, title="Not saved", severity="error", timeout=8)
@@ -54,7 +63,15 @@ def open_editor(
 
     session = app.require_session()
     draft = take_draft(session.store.target, item.id if item else NEW_ITEM)
-    editor = EditorScreen(session.backlog.board, item, stage, app.edit_externally, draft)
+    editor = EditorScreen(
+        session.backlog.board,
+        item,
+        stage,
+        app.edit_externally,
+        draft,
+        focus=gate.gaps[0] if gate and gate.gaps else None,
+        move_to=gate.stage if gate else None,
+    )
     app.push_screen(editor, done)
 
 
@@ -83,12 +100,37 @@ def move(app: ModelboardApp, item: Item, offset: int, moved: Saved = nothing_mor
     if not 0 <= index < len(stages):
         app.notify(f"{item.id} is in the {'first' if offset < 0 else 'last'} stage.")
         return
+    stage = stages[index]
     try:
-        change = operations.move_item(session.backlog, item.id, stages[index], session.actor())
+        change = operations.move_item(session.backlog, item.id, stage, session.actor())
+    except GateError as gate:
+        _ask_at_the_gate(app, item, gate, moved)
+        return
     except ModelboardError as error:
         app.notify(error.message, severity="error")
         return
     app.commit(change, then=moved)
+
+
+def _ask_at_the_gate(app: ModelboardApp, item: Item, gate: GateError, moved: Saved) -> None:
+    """The stage asks for what the item lacks: fill it in, move anyway, or leave it."""
+    from modelboard.screens.gate import GateAnswer, GateScreen
+
+    def answered(answer: GateAnswer | None) -> None:
+        if answer is GateAnswer.FILL_IN:
+            open_editor(app, item, item.stage, moved, gate)
+        elif answer is GateAnswer.FORCE:
+            session = app.require_session()
+            try:
+                change = operations.move_item(
+                    session.backlog, item.id, gate.stage, session.actor(), force=True
+                )
+            except ModelboardError as error:
+                app.notify(error.message, severity="error")
+                return
+            app.commit(change, then=moved)
+
+    app.push_screen(GateScreen(item.id, gate.stage, gate.gaps), answered)
 
 
 def delete(app: ModelboardApp, item: Item, deleted: Saved = nothing_more) -> None:

@@ -34,6 +34,14 @@ higher_is_worse = true            # 5 = needs the most, so it lowers the priorit
 [template]
 required = ["description", "benefit", "resources"]  # blank ones mark an item incomplete
 
+# Stage gates: what an item needs to enter a stage. "template" is every field above,
+# "scores" a score for every criterion; "owner", "goals" or any field name also work.
+# A move that lacks something is refused (`--force` moves anyway, and history says so).
+[template.required_by_stage]
+ready = ["description", "benefit"]
+building = ["template", "scores", "owner"]
+deployed = ["template", "scores", "owner"]
+
 # The team's rhythm: a review every review_every days (`r`, `modelboard review`), an update
 # to the audience every update_every days (`modelboard report --record`). `modelboard status`
 # says what is due.
@@ -42,3 +50,15 @@ review_every = 14
 update_every = 14
 audience = []                     # names, addresses or channels, as text
 """
+
+# `modelboard init --preset ml`: the template a model backlog needs beyond the basics.
+ML_TEMPLATE = """required = [
+    "description", "benefit", "resources",
+    "success_metric", "data_sources", "risks",
+]"""
+PRESETS = {
+    "basic": DEFAULT_STORE,
+    "ml": DEFAULT_STORE.replace(
+        'required = ["description", "benefit", "resources"]', ML_TEMPLATE, 1
+    ),
+}

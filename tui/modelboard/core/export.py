@@ -40,6 +40,7 @@ def item_summary(item: Item, board: Board, now: dt.datetime) -> dict[str, Any]:
         "reviewed": iso(item.reviewed),
         "snoozed_until": iso(item.snoozed_until),
         "stale": flags.stale,
+        "goal_changed": flags.goal_changed or None,
         "incomplete": flags.incomplete,
         "missing": list(flags.missing),
         "unscored": list(flags.unscored),

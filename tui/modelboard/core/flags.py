@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from modelboard.core.goals import goal_changed_since_looked_at
 from modelboard.core.model import Board, Item, missing_fields, serves_no_goal, unscored_criteria
-from modelboard.core.staleness import is_stale
+from modelboard.core.staleness import is_snoozed, is_stale
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class ItemFlags:
     no_goal: bool
     unknown_stage: bool = False
     """Its stage is not one of the board's (a typo by hand): shown in the first column."""
+    goal_changed: str = ""
+    """The id of a goal it serves that changed since its last review: due for a look."""
 
     @property
     def incomplete(self) -> bool:
@@ -34,6 +37,7 @@ class ItemFlags:
         marks = {
             "stage?": self.unknown_stage,
             "stale": self.stale,
+            "goal changed": bool(self.goal_changed),
             "incomplete": self.incomplete,
             "unscored": self.unscored,
         }
@@ -48,4 +52,13 @@ def item_flags(item: Item, board: Board, now: dt.datetime) -> ItemFlags:
         unscored=tuple(unscored_criteria(item, board)),
         no_goal=serves_no_goal(item, board),
         unknown_stage=item.stage not in board.stages,
+        goal_changed=_changed_goal(item, board, now),
     )
+
+
+def _changed_goal(item: Item, board: Board, now: dt.datetime) -> str:
+    """Only open items not snoozed come up for review when a goal changes."""
+    if not item.goals or not board.review_interval(item.stage) or is_snoozed(item, now):
+        return ""
+    goal = goal_changed_since_looked_at(item, board)
+    return goal.id if goal is not None else ""

@@ -32,6 +32,7 @@ class EventKind(enum.StrEnum):
     SNOOZED = "snoozed"
     NOTE = "note"
     SETTING = "setting"
+    GOAL = "goal"
     DELETED = "deleted"
 
 
@@ -98,7 +99,7 @@ def entry_from_data(data: object) -> HistoryEntry | None:
     except OverflowError:
         return None
     kind = kind_of(data)
-    extra = {k: data[k] for k in ("from", "to") if isinstance(data.get(k), str)}
+    extra = {k: data[k] for k in ("from", "to", "goal") if isinstance(data.get(k), str)}
     if kind is EventKind.MOVED and not extra:
         old, _, new = change.removeprefix("stage: ").partition(" -> ")
         extra = {"from": old, "to": new}
@@ -115,9 +116,10 @@ def entry_from_data(data: object) -> HistoryEntry | None:
 # ---- writing: one constructor per kind ------------------------------------------------------
 
 
-def created(actor: Actor, stage: str) -> HistoryEntry:
-    """The item was added here, in `stage`."""
-    return HistoryEntry(actor.now, actor.name, EventKind.CREATED, f"created in {stage}")
+def created(actor: Actor, stage: str, despite: str = "") -> HistoryEntry:
+    """The item was added here, in `stage` (`despite`: what its gate wanted and it lacked)."""
+    words = f"created in {stage}" + (f" despite missing: {despite}" if despite else "")
+    return HistoryEntry(actor.now, actor.name, EventKind.CREATED, words)
 
 
 def imported(actor: Actor) -> HistoryEntry:
@@ -125,10 +127,12 @@ def imported(actor: Actor) -> HistoryEntry:
     return HistoryEntry(actor.now, actor.name, EventKind.IMPORTED, "imported")
 
 
-def moved(actor: Actor, old: str, new: str) -> HistoryEntry:
-    """The item went from stage `old` to stage `new`."""
+def moved(actor: Actor, old: str, new: str, despite: str = "") -> HistoryEntry:
+    """The item went from stage `old` to stage `new` (`despite`: what the new stage's gate
+    wanted and the person moved it without)."""
     extra = {"from": old, "to": new}
-    return HistoryEntry(actor.now, actor.name, EventKind.MOVED, f"stage: {old} -> {new}", extra)
+    words = f"stage: {old} -> {new}" + (f", moved despite missing: {despite}" if despite else "")
+    return HistoryEntry(actor.now, actor.name, EventKind.MOVED, words, extra)
 
 
 def rescored(actor: Actor, old: Mapping[str, Any], new: Mapping[str, Any]) -> HistoryEntry:
@@ -162,10 +166,12 @@ def field_changed(actor: Actor, name: str, old: object, new: object) -> HistoryE
     return HistoryEntry(actor.now, actor.name, EventKind.EDITED, words)
 
 
-def change_of_field(actor: Actor, name: str, old: object, new: object) -> HistoryEntry:
+def change_of_field(
+    actor: Actor, name: str, old: object, new: object, despite: str = ""
+) -> HistoryEntry:
     """The event for one field's new value: a move, a re-scoring, or an edit."""
     if name == "stage" and isinstance(old, str) and isinstance(new, str):
-        return moved(actor, old, new)
+        return moved(actor, old, new, despite)
     if name == "scores":
         return rescored(actor, _mapping(old), _mapping(new))
     return field_changed(actor, name, old, new)
@@ -196,6 +202,11 @@ def note(actor: Actor, text: str) -> HistoryEntry:
 def setting_changed(actor: Actor, words: str) -> HistoryEntry:
     """A board setting changed (such as a criterion's weight)."""
     return HistoryEntry(actor.now, actor.name, EventKind.SETTING, words)
+
+
+def goal_event(actor: Actor, goal_id: str, words: str) -> HistoryEntry:
+    """A goal was added, changed or retired (kept in the board's `[[history]]`)."""
+    return HistoryEntry(actor.now, actor.name, EventKind.GOAL, words, {"goal": goal_id})
 
 
 def deleted_record(item_id: str, title: str, stage: str, actor: Actor) -> dict[str, Any]:

@@ -54,11 +54,20 @@ class Problem:
 
 @dataclass(frozen=True)
 class Goal:
-    """A strategic goal items can serve (`[goals.<id>]`)."""
+    """A strategic goal items can serve (`[goals.<id>]`).
+
+    `weight` says how much the goal counts (goals are listed heaviest first); `changed` is
+    when its meaning last changed (title, description, weight, retired), which puts the
+    items serving it up for review; a `retired` goal is kept for the items that name it but
+    offered for no new ones.
+    """
 
     id: str
     title: str
     description: str = ""
+    weight: float | None = None
+    changed: dt.datetime | None = None
+    retired: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class Board:
     criteria: tuple[Criterion, ...] = ()
     required: tuple[str, ...] = TEXT_FIELDS
     goals: tuple[Goal, ...] = ()
+    required_by_stage: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The stage gates: what an item needs to enter a stage (`[template.required_by_stage]`)."""
 
     def goal(self, goal_id: str) -> Goal | None:
         """The goal with this id, if the board has one."""
@@ -156,16 +167,16 @@ def serves_no_goal(item: Item, board: Board) -> bool:
     return bool(board.goals) and not item.goals
 
 
+def is_blank(value: object) -> bool:
+    """Absent, empty, or text of spaces only: what the template counts as not filled in."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | tuple | dict) and not value)
+
+
 def missing_fields(item: Item, board: Board) -> list[str]:
     """Template fields that are missing or blank, in the template's order."""
-    missing = []
-    for name in board.required:
-        value = item.data.get(name)
-        if value is None or (isinstance(value, str | list | tuple | dict) and not value):
-            missing.append(name)
-        elif isinstance(value, str) and not value.strip():
-            missing.append(name)
-    return missing
+    return [name for name in board.required if is_blank(item.data.get(name))]
 
 
 def unscored_criteria(item: Item, board: Board) -> list[str]:
@@ -245,6 +256,16 @@ def _board_from_data(data: Mapping[str, Any], problems: list[str]) -> Board:
     required = text_list(template.get("required"), "template.required", problems)
     if "required" not in template:
         required = TEXT_FIELDS
+    gates: dict[str, tuple[str, ...]] = {}
+    raw_gates = template.get("required_by_stage", {})
+    if not isinstance(raw_gates, dict):
+        problems.append("template.required_by_stage: must be a table")
+        raw_gates = {}
+    for stage, names in raw_gates.items():
+        where = f"template.required_by_stage.{stage}"
+        if stage not in stages:
+            problems.append(f"{where}: no such stage")
+        gates[stage] = text_list(names, where, problems)
     return Board(
         name=name if isinstance(name, str) else "Model backlog",
         stages=stages,
@@ -254,6 +275,7 @@ def _board_from_data(data: Mapping[str, Any], problems: list[str]) -> Board:
         criteria=_criteria(data, problems),
         required=required,
         goals=_goals(data, problems),
+        required_by_stage=gates,
     )
 
 
@@ -265,13 +287,22 @@ def _goals(data: Mapping[str, Any], problems: list[str]) -> tuple[Goal, ...]:
             problems.append(f"goals.{goal_id}: must be a table")
             continue
         title, description = table.get("title", goal_id), table.get("description", "")
+        weight = table.get("weight")
+        if weight is not None and (not _is_number(weight) or not 0 <= weight <= MAX_WEIGHT):
+            problems.append(f"goals.{goal_id}.weight: must be a number from 0 to {MAX_WEIGHT}")
+            weight = None
+        notes: list[str] = []
         goals.append(
             Goal(
                 goal_id,
                 title if isinstance(title, str) else goal_id,
                 description if isinstance(description, str) else "",
+                None if weight is None else float(weight),
+                _moment(table, "changed", f"goals.{goal_id}", notes),
+                _moment(table, "retired", f"goals.{goal_id}", notes),
             )
         )
+        problems.extend(notes)
     return tuple(goals)
 
 

@@ -21,6 +21,8 @@ from modelboard.core.change import (
     SettingEdit,
 )
 from modelboard.core.errors import OperationError
+from modelboard.core.gates import checked_gate
+from modelboard.core.goals import refused_goals
 from modelboard.core.history import HistoryEntry
 from modelboard.core.model import SCORE_MAX, SCORE_MIN, Backlog, Board, require_item
 from modelboard.core.ranking import current_ranking
@@ -144,23 +146,32 @@ def new_item_fields(
     return fields
 
 
-def add_item(backlog: Backlog, values: Mapping[str, Any], actor: Actor) -> Change:
-    """A new item; stage defaults to the first stage, kind to the board's first kind."""
+def add_item(
+    backlog: Backlog, values: Mapping[str, Any], actor: Actor, force: bool = False
+) -> Change:
+    """A new item; stage defaults to the first stage, kind to the board's first kind. A
+    stage whose gate the item does not meet is refused unless forced (and then recorded)."""
     board = backlog.board
     clean = validated(board, values)
     stage = clean.get("stage") or board.stages[0]
-    fields = new_item_fields(board, clean, actor, history.created(actor, stage))
+    refused_goals(board, clean.get("goals") or [])
+    despite = checked_gate(board, stage, clean, None, force)
+    fields = new_item_fields(board, clean, actor, history.created(actor, stage, despite))
     return Change((ItemAdd(fields),), f"added {fields['title']!r}")
 
 
-def edit_item(backlog: Backlog, item_id: str, values: Mapping[str, Any], actor: Actor) -> Change:
+def edit_item(
+    backlog: Backlog, item_id: str, values: Mapping[str, Any], actor: Actor, force: bool = False
+) -> Change:
     """New values for an item's fields; one history entry per field that really changes.
 
     Scores given here are merged into the item's scores (None clears one). An edit that
-    changes nothing is an empty change.
+    changes nothing is an empty change. A new stage must let the item in (its gate, with
+    the other values of this edit applied) unless forced; a forced move says so in history.
     """
     item = require_item(backlog, item_id)
     clean = validated(backlog.board, values)
+    refused_goals(backlog.board, clean.get("goals") or [], item.goals)
     if "scores" in clean:
         scores: dict[str, int] = dict(item.scores)
         for key, value in (clean["scores"] or {}).items():
@@ -170,22 +181,29 @@ def edit_item(backlog: Backlog, item_id: str, values: Mapping[str, Any], actor: 
                 scores[key] = value
         clean["scores"] = scores or None
     new_values: dict[str, Any] = {}
+    despite = ""
+    if "stage" in clean and not _same(item.stage, clean["stage"]) and clean["stage"]:
+        after = {**item.data, **clean}
+        despite = checked_gate(backlog.board, clean["stage"], after, item_id, force)
     events = []
     for name, value in clean.items():
         old = item.data.get(name)
         if _same(old, value):
             continue
         new_values[name] = value
-        events.append(history.change_of_field(actor, name, old, value))
+        events.append(history.change_of_field(actor, name, old, value, despite))
     if not new_values:
         return Change((), "nothing changed")
     new_values["updated"] = actor.now
     return Change((ItemEdit(item_id, new_values, tuple(events)),), f"edited {item_id}")
 
 
-def move_item(backlog: Backlog, item_id: str, stage: str, actor: Actor) -> Change:
-    """The item moved to `stage` (an empty change when it is there already)."""
-    change = edit_item(backlog, item_id, {"stage": stage}, actor)
+def move_item(
+    backlog: Backlog, item_id: str, stage: str, actor: Actor, force: bool = False
+) -> Change:
+    """The item moved to `stage` (an empty change when it is there already); a stage whose
+    gate the item does not meet raises GateError unless forced."""
+    change = edit_item(backlog, item_id, {"stage": stage}, actor, force)
     if change.steps:
         return Change(change.steps, f"moved {item_id} to {stage}")
     return change

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from modelboard.core.errors import UsageError
 from modelboard.core.flags import item_flags
+from modelboard.core.goals import GoalStanding, standings
 from modelboard.core.history import (
     ADDED,
     EventKind,
@@ -102,6 +103,9 @@ class Report:
     settings: list[HistoryEntry] = field(default_factory=list)
     rank_moves: list[tuple[str, str, int, int]] = field(default_factory=list)
     """(id, title, places gained, rank now), the biggest moves since the period began."""
+    goal_changes: list[HistoryEntry] = field(default_factory=list)
+    goals: list[GoalStanding] = field(default_factory=list)
+    """The goals in force with their open items; those with none say where plans are missing."""
 
 
 def build_report(
@@ -149,7 +153,10 @@ def build_report(
             report.rescored.append(Event(last.at, item_id, title, last.by, ", ".join(parts)))
     log = backlog.log
     report.sessions.extend(r for r in log.reviews if since <= r.at <= now)
-    report.settings.extend(e for e in log.changes if since <= e.at <= now)
+    in_period = [e for e in log.changes if since <= e.at <= now]
+    report.settings.extend(e for e in in_period if e.kind is not EventKind.GOAL)
+    report.goal_changes.extend(e for e in in_period if e.kind is EventKind.GOAL)
+    report.goals.extend(s for s in standings(backlog) if s.goal.retired is None)
     earlier = log.snapshot_before(since)
     if earlier:
         ranked = current_ranking(backlog)
@@ -220,6 +227,10 @@ def markdown(report: Report, plain: bool = False) -> str:
         lines.extend([f"{sub}Scoring changes ({len(report.settings)})", ""])
         lines += [f"- {esc(e.change)} ({esc(e.by)}, {day(e.at)})" for e in report.settings]
         lines.append("")
+    if report.goal_changes:
+        lines.extend([f"{sub}Goal changes ({len(report.goal_changes)})", ""])
+        lines += [f"- {esc(e.change)} ({esc(e.by)}, {day(e.at)})" for e in report.goal_changes]
+        lines.append("")
     if report.rank_moves:
         lines.extend([f"{sub}Biggest moves in the ranking", ""])
         for item_id, title, places, rank in report.rank_moves:
@@ -237,6 +248,10 @@ def markdown(report: Report, plain: bool = False) -> str:
             lines.append(f"| {rank} | {item.id} | {title} | {stage} | {value:.0f} |")
     else:
         lines.append("No scored items.")
+    if report.goals:
+        lines += ["", f"{sub}Goals", ""]
+        for standing in report.goals:
+            lines.append(f"- {_goal_line(standing, esc)}")
     lines += ["", f"{sub}Health", ""]
     health = {"Stale": report.stale, "Incomplete": report.incomplete, "Unscored": report.unscored}
     for label, ids in health.items():
@@ -244,6 +259,17 @@ def markdown(report: Report, plain: bool = False) -> str:
     lines += ["", f"{sub}Items per stage", ""]
     lines += [f"- {esc(stage)}: {count}" for stage, count in report.per_stage.items()]
     return "\n".join(lines) + "\n"
+
+
+def _goal_line(standing: GoalStanding, esc: Callable[[str], str]) -> str:
+    """`G1 Keep more customers (weight 3): 7 open items, first M-1 Churn (86), …`."""
+    goal = standing.goal
+    weight = f" (weight {goal.weight:g})" if goal.weight is not None else ""
+    head = f"{goal.id} {esc(goal.title)}{weight}"
+    if not standing.items:
+        return f"{head}: no open items"
+    first = ", ".join(f"{i.id} {esc(i.title)}" for i in standing.items[:3])
+    return f"{head}: {len(standing.items)} open, first {first}"
 
 
 def as_json(report: Report) -> dict[str, Any]:
@@ -278,5 +304,18 @@ def as_json(report: Report) -> dict[str, Any]:
         ],
         "rank_moves": [
             {"id": i, "title": t, "places": p, "rank": r} for i, t, p, r in report.rank_moves
+        ],
+        "goal_changes": [
+            {"at": iso(e.at), "by": e.by, "goal": e.extra.get("goal"), "change": e.change}
+            for e in report.goal_changes
+        ],
+        "goals": [
+            {
+                "id": s.goal.id,
+                "title": s.goal.title,
+                "weight": s.goal.weight,
+                "open_items": [i.id for i in s.items],
+            }
+            for s in report.goals
         ],
     }

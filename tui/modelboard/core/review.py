@@ -22,15 +22,16 @@ class Include(enum.Enum):
 
 
 def review_queue(backlog: Backlog, now: dt.datetime, include: Iterable[Include] = ()) -> list[Item]:
-    """Stale items (and, if asked, incomplete or unscored ones) in ranking order, the stalest
-    first among equal priorities. Snoozed items wait until their date, whatever else they
-    lack, and stages with a review interval of 0 (such as `retired`) are never reviewed."""
+    """Stale items, and items whose goal changed since their last review (and, if asked,
+    incomplete or unscored ones) in ranking order, the stalest first among equal priorities.
+    Snoozed items wait until their date, whatever else they lack, and stages with a review
+    interval of 0 (such as `retired`) are never reviewed."""
     include = set(include)
     board = backlog.board
 
     def wanted(item: Item) -> bool:
         flags = item_flags(item, board, now)
-        if flags.stale:
+        if flags.stale or flags.goal_changed:
             return True
         if is_snoozed(item, now) or not board.review_interval(item.stage):
             return False

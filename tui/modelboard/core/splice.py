@@ -243,13 +243,17 @@ def _spliced_document(text: str, data: Mapping[str, Any], change: Change) -> str
         if isinstance(step, SettingEdit):
             parent: Any = None
             node: Any = doc
+            new_table = False
             for key in step.path:
+                new_table = key not in node
                 parent, node = node, node.setdefault(key, tomlkit.table())
             for key, value in step.values.items():
                 if value is None:
                     node.pop(key, None)
                 else:
                     node[key] = toml_value(value)
+            if new_table and node:
+                node.add(tomlkit.nl())  # a blank line before whatever table follows
             if not node and None in step.values.values() and parent is not None:
                 del parent[step.path[-1]]
         elif isinstance(step, ItemEdit):

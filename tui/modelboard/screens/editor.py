@@ -14,10 +14,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
+from modelboard.core.gates import Gap, gaps_for
 from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
 from modelboard.core.text import for_terminal
 from modelboard.render import plain
+from modelboard.screens.gate import GateAnswer, GateScreen
 from modelboard.widgets.score_field import ScoreField
 
 HINTS = {
@@ -33,6 +35,8 @@ class EditorResult:
 
     values: dict[str, Any]
     base: Item | None
+    force: bool = False
+    """The person chose to enter a stage whose gate the item does not meet."""
 
 
 class EditorScreen(Screen[EditorResult | None]):
@@ -56,8 +60,14 @@ class EditorScreen(Screen[EditorResult | None]):
         stage: str,
         edit_externally: Callable[[str], str | None],
         draft: tuple[str, dict[str, Any]] | None = None,
+        focus: Gap | None = None,
+        move_to: str | None = None,
     ) -> None:
         super().__init__()
+        self.focus_on = focus
+        """The field to start in (what a stage's gate found missing)."""
+        self.move_to = move_to
+        """A stage the item is on its way to: set in the form, so saving moves it."""
         self.board = board
         self.item = item
         self.stage = stage
@@ -99,7 +109,7 @@ class EditorScreen(Screen[EditorResult | None]):
                     tags = plain(", ".join(item.tags)) if item else ""
                     yield Input(tags, id="tags", placeholder="separated by commas")
             if board.goals:
-                names = ", ".join(f"{g.id} {g.title}" for g in board.goals)
+                names = ", ".join(f"{g.id} {g.title}" for g in board.goals if g.retired is None)
                 yield Static("Goals it serves", classes="label")
                 goals = ", ".join(item.goals) if item else ""
                 yield Input(goals, id="goals", placeholder="goal ids, separated by commas")
@@ -142,7 +152,22 @@ class EditorScreen(Screen[EditorResult | None]):
         self.initial = self.values()
         if self.draft is not None:
             self._restore(*self.draft)
+        if self.move_to is not None:
+            self.query_one("#stage", Select).value = self.move_to
+        if self.focus_on is not None:
+            self._focus_gap(self.focus_on)
         self._show_status()
+
+    def _focus_gap(self, gap: Gap) -> None:
+        """Put the cursor in the field a gate found missing."""
+        selector = {
+            "scores": f"#score-{gap.criterion}",
+            **{name: f"#{name}" for name in ("title", "stage", "kind", "owner", "tags", "goals")},
+        }.get(gap.field, f"#text-{gap.field}")
+        found = self.query(selector)
+        if found:
+            found.first().focus()
+            self.call_after_refresh(found.first().scroll_visible, animate=False)
 
     def _restore(self, saved: str, values: dict[str, Any]) -> None:
         """Put a kept draft into the form; it counts as changed, so escape asks first."""
@@ -229,7 +254,27 @@ class EditorScreen(Screen[EditorResult | None]):
         changes = values if self.item is None else self.changed_values()
         if self.item is not None and "scores" in changes:
             changes["scores"] = values["scores"]
-        self.dismiss(EditorResult(changes, self.item))
+        gaps = self._gate_gaps(values, changes)
+        if not gaps:
+            self.dismiss(EditorResult(changes, self.item))
+            return
+
+        def answered(answer: GateAnswer | None) -> None:
+            if answer is GateAnswer.FORCE:
+                self.dismiss(EditorResult(changes, self.item, force=True))
+            elif answer is GateAnswer.FILL_IN:
+                self._focus_gap(gaps[0])
+
+        who = self.item.id if self.item else "The new item"
+        self.app.push_screen(GateScreen(who, values["stage"], tuple(gaps)), answered)
+
+    def _gate_gaps(self, values: dict[str, Any], changes: dict[str, Any]) -> list[Gap]:
+        """What the item would lack for the stage it is put in (only when that changes)."""
+        if "stage" not in changes and self.item is not None:
+            return []
+        data = {**(self.item.data if self.item else {}), **values}
+        data["scores"] = {k: v for k, v in values["scores"].items() if v is not None}
+        return gaps_for(self.board, values["stage"], data)
 
     def action_cancel(self) -> None:
         from modelboard.screens.confirm import dismiss_unless_kept

@@ -147,6 +147,10 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
             when += f" (created {days_ago(days)})"
         if interval:
             when += f"; {plain(item.stage)} items are due every {plural(interval, 'day')}"
+        goal = board.goal(flags.goal_changed)
+        if goal is not None:
+            what = "retired" if goal.retired else "changed"
+            when += f"\ngoal {what}: {goal.id} {plain(goal.title)} (does it still serve it?)"
         self._text("#review-facts", "  ·  ".join(facts) + f"\n{when}")
         for field in self.query(ScoreField):
             field.set_reactive(ScoreField.value, item.scores.get(field.criterion.key))

@@ -22,11 +22,15 @@ CARD_LINES = 4
 OWNER_CELLS = 4  # the owner is shortened to this before the markers are
 # The markers' words, longest first: the longest that leave room for the owner are used.
 MARKER_FORMS = (
-    {"stage?": "stage?", "stale": "stale", "incomplete": "incomplete", "unscored": "unscored"},
-    {"stage?": "stage?", "stale": "stale", "incomplete": "incompl", "unscored": "unscrd"},
-    {"stage?": "stg?", "stale": "stale", "incomplete": "inc", "unscored": "uns"},
-    {"stage?": "?", "stale": "stl", "incomplete": "inc", "unscored": "uns"},
-)
+    {"stage?": "stage?", "stale": "stale", "goal": "goal changed", "incomplete": "incomplete",
+     "unscored": "unscored"},
+    {"stage?": "stage?", "stale": "stale", "goal": "goal chg", "incomplete": "incompl",
+     "unscored": "unscrd"},
+    {"stage?": "stg?", "stale": "stale", "goal": "goal", "incomplete": "inc", "unscored": "uns"},
+    {"stage?": "?", "stale": "stl", "goal": "g!", "incomplete": "inc", "unscored": "uns"},
+)  # fmt: skip
+# The style each marker takes: an unknown stage looks like a gap, a changed goal is due.
+MARKER_STYLES = {"stage?": "incomplete", "goal": "stale"}
 
 
 def card_lines(item: Item, board: Board, now: dt.datetime, width: int) -> list[list[Run]]:
@@ -39,6 +43,7 @@ def card_lines(item: Item, board: Board, now: dt.datetime, width: int) -> list[l
     wanted = {
         "stage?": flags.unknown_stage,
         "stale": flags.stale,
+        "goal": bool(flags.goal_changed) and not flags.stale,  # due either way: one word
         "incomplete": flags.incomplete,
         "unscored": bool(flags.unscored) and width >= 30,  # narrow: `--` says it already
     }
@@ -47,7 +52,7 @@ def card_lines(item: Item, board: Board, now: dt.datetime, width: int) -> list[l
     keep = min(OWNER_CELLS, cell_len(owner))  # a few letters of the owner always stay
     markers: list[Run] = []
     for forms in MARKER_FORMS:
-        markers = [(forms[role], "incomplete" if role == "stage?" else role) for role in shown]
+        markers = [(forms[role], MARKER_STYLES.get(role, role)) for role in shown]
         marks = " ".join(text for text, _ in markers)
         if cell_len(marks) + (keep + 1 if keep else 0) <= width:
             break
