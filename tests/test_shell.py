@@ -23,6 +23,7 @@ def store(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MODELBOARD_FILE", str(store_file))
     assert Run("add", "Churn prediction").code == 0
     assert Run("add", "Demand forecast").code == 0
+    assert Run("goal", "add", "Keep more customers").code == 0
     return store_file
 
 
@@ -69,6 +70,9 @@ def test_the_words_come_from_the_store(store: Path) -> None:
     assert Run("completion", "--words", "ids").out.split() == ["M-1", "M-2"]
     stages = Run("completion", "--words", "stages").out.split()
     assert stages == ["proposed", "ready", "building", "deployed", "retired"]
+    assert Run("completion", "--words", "goals").out.split() == ["G1"]
+    criteria = Run("completion", "--words", "criteria").out.split()
+    assert criteria == ["value", "feasibility", "effort"]
 
 
 def test_no_words_and_no_new_store_without_one(tmp_path: Path) -> None:
@@ -98,6 +102,9 @@ TRIES = {
     "modelboard move M-1 b": "building",
     "modelboard list --stage re": "ready retired",
     "modelboard help rev": "review reviewed",
+    "modelboard goal edit ": "G1",  # a goal's id, not an item's
+    "modelboard add Churn --goal ": "G1",
+    "modelboard matrix --x ": "value feasibility effort",
 }
 
 

@@ -18,7 +18,7 @@ from modelboard.core.ids import id_order
 from modelboard.core.store import Store
 
 SHELLS = ("bash", "zsh", "fish")
-WORDS = ("ids", "stages")
+WORDS = ("ids", "stages", "goals", "criteria")
 
 # The command a completion script runs for the words it cannot know in advance; quiet on
 # errors, since whatever it prints to stderr lands in the middle of the line being typed.
@@ -45,7 +45,12 @@ class Parser(argparse.ArgumentParser):
         """Exit 2 with the message; for an unknown option, name the nearest one there is."""
         unknown = "unrecognized arguments: "
         if message.startswith(unknown):
-            options = {option for action in _actions(self) for option in action.option_strings}
+            options = {
+                option
+                for sub in _parsers(self)
+                for a in sub._actions
+                for option in a.option_strings
+            }
             for word in message.removeprefix(unknown).split():
                 near = difflib.get_close_matches(word.partition("=")[0], options, n=1)
                 if word.startswith("--") and near:
@@ -85,21 +90,33 @@ def cmd_completion(parser: argparse.ArgumentParser, args: argparse.Namespace, ct
 
 def completion_script(parser: argparse.ArgumentParser, shell: str) -> str:
     """The completion script for `shell`: commands, options, their fixed values, files where
-    a file goes, and the store's item ids and stages where those go."""
+    a file goes, and the store's item ids, stages, goals and criteria where those go."""
     import shtab
 
-    for action in _actions(parser):
-        words = _words_for(action)
-        if words:
-            _set_completer(action, shtab.cmd(_WORDS_COMMAND.format(words)))
-        elif action.metavar in ("PATH", "FILE", "BASE", "OURS", "THEIRS") or action.dest == "path":
-            _set_completer(action, shtab.FILE)
+    for sub in _parsers(parser):
+        for action in sub._actions:
+            completer = _completer(sub, action)
+            if completer is not None:
+                # shtab reads an attribute it adds to argparse's actions; typed code cannot name it
+                setattr(action, "complete", completer)  # noqa: B010
     return str(shtab.complete(parser, shell=shell))
 
 
+def _completer(parser: argparse.ArgumentParser, action: argparse.Action) -> object | None:
+    import shtab
+
+    words = _words_for(parser, action)
+    if words:
+        return shtab.cmd(_WORDS_COMMAND.format(words))
+    if action.metavar in ("PATH", "FILE", "BASE", "OURS", "THEIRS") or action.dest == "path":
+        return shtab.FILE
+    return None
+
+
 def completion_words(ctx: Context, kind: str) -> list[str]:
-    """The store's item ids or stage names; none when there is no store yet or it cannot be
-    read (completion must not create a store, or complain in the middle of a line)."""
+    """The store's item ids, stages, goal ids or criteria; none when there is no store yet or
+    it cannot be read (completion must not create a store, or complain in the middle of a
+    line)."""
     path = ctx.location().path
     if not path.exists():
         return []
@@ -109,23 +126,27 @@ def completion_words(ctx: Context, kind: str) -> list[str]:
         return []
     if kind == "stages":
         return list(board.board.stages)
+    if kind == "goals":
+        return [goal.id for goal in board.board.goals if goal.retired is None]
+    if kind == "criteria":
+        return [criterion.key for criterion in board.board.criteria]
     return sorted(board.items, key=id_order)
 
 
-def _words_for(action: argparse.Action) -> str | None:
+def _words_for(parser: argparse.ArgumentParser, action: argparse.Action) -> str | None:
+    if action.dest == "goal" or (action.dest == "id" and " goal " in f"{parser.prog} "):
+        return "goals"
     if action.dest == "id":
         return "ids"
     if action.dest == "stage":
         return "stages"
+    if action.metavar == "CRITERION":
+        return "criteria"
     return None
 
 
-def _set_completer(action: argparse.Action, completer: object) -> None:
-    # shtab reads an attribute it adds to argparse's actions; typed code cannot name it.
-    setattr(action, "complete", completer)  # noqa: B010
-
-
-def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
-    yield from parser._actions
+def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """The parser and every command's parser below it (`goal` has commands of its own)."""
+    yield parser
     for sub in subcommands(parser).values():
-        yield from _actions(sub)
+        yield from _parsers(sub)
