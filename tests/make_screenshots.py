@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -19,7 +20,7 @@ async def main() -> None:
     folder.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         for name in SCENES:
-            if "x" in name.split("-")[-1]:
+            if re.search(r"-\d+x\d+$", name):
                 continue  # the large sizes are for the snapshot tests
             svg = await render_scene(name, Path(scratch))
             (folder / f"{name}.svg").write_text(svg, encoding="utf-8")

@@ -46,6 +46,18 @@ async def _report(pilot: Pilot[None]) -> None:
     await pilot.press("R")
 
 
+async def _matrix(pilot: Pilot[None]) -> None:
+    await pilot.press("m", "left", "up")
+
+
+async def _goals(pilot: Pilot[None]) -> None:
+    await pilot.press("o")
+
+
+async def _gate(pilot: Pilot[None]) -> None:
+    await pilot.press("j", "j", "L")  # M-38 lacks what ready asks for
+
+
 SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "board": ((80, 24), _nothing),
     "board-160x48": ((160, 48), _nothing),
@@ -57,6 +69,10 @@ SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "ranked": ((80, 24), _ranked),
     "scoring": ((80, 24), _scoring),
     "report": ((80, 24), _report),
+    "matrix": ((80, 24), _matrix),
+    "matrix-60x14": ((60, 14), _matrix),
+    "goals": ((80, 24), _goals),
+    "gate": ((80, 24), _gate),
 }
 
 

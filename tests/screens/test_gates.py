@@ -8,8 +8,10 @@ import pytest
 from textual.widgets import Select, TextArea
 
 from modelboard.core.defaults import DEFAULT_STORE
+from modelboard.core.review import Outcome
 from modelboard.screens.editor import EditorScreen
 from modelboard.screens.gate import GateScreen
+from modelboard.screens.review import ReviewScreen
 from tests.screens.test_board import board, make_app, saved
 
 ITEM = """
@@ -83,3 +85,21 @@ async def test_a_new_item_in_a_gated_column_asks_before_it_is_added(gated_file: 
     assert added["stage"] == "building"
     history = added["history"]
     assert isinstance(history, list) and "created in building despite missing" in str(history)
+
+
+async def test_review_mode_asks_at_the_gate_and_counts_the_forced_move(tmp_path: Path) -> None:
+    path = tmp_path / "backlog.toml"
+    stale = ITEM.replace("2026-11-20T09:00:00Z", "2026-09-01T09:00:00Z")
+    path.write_text(DEFAULT_STORE + stale, encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await pilot.press("L")
+        assert isinstance(app.screen, GateScreen)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert screen.walk.summary()[Outcome.MOVED] == 1
+    assert saved(path)["M-1"]["stage"] == "ready"

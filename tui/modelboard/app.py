@@ -54,6 +54,8 @@ class ModelboardApp(App[None]):
         "styles/app.tcss",
         "styles/board.tcss",
         "styles/ranked.tcss",
+        "styles/matrix.tcss",
+        "styles/goals.tcss",
         "styles/editor.tcss",
         "styles/review.tcss",
         "styles/dialogs.tcss",
@@ -166,17 +168,32 @@ class ModelboardApp(App[None]):
 
     # ---- the one way the backlog changes ---------------------------------------------------
 
-    def commit(self, change: Change, base: Item | None = None, then: Saved = nothing_more) -> None:
+    def commit(
+        self,
+        change: Change,
+        base: Item | None = None,
+        then: Saved = nothing_more,
+        fresh: Callable[[], Change] | None = None,
+    ) -> None:
         """Save a change, tell every screen, then call `then` with the change as saved.
 
         `base` is the item as the person saw it when they began (an editor opened before a
         teammate's save). A conflict opens the dialog that resolves it (`then` runs once the
         person kept their version); any other failure is said in a notice, the file untouched.
+        `fresh` makes a change that names a new id (a goal) again from the file as it is now,
+        for when a teammate took that id meanwhile: tried once before anyone is asked.
         """
         if not change.steps:
             return
         try:
-            applied = self.require_session().commit(change, base)
+            try:
+                applied = self.require_session().commit(change, base)
+            except ConflictError:
+                if fresh is None:
+                    raise
+                self.require_session().store.reload()
+                change = fresh()
+                applied = self.require_session().commit(change, base)
         except ConflictError as conflict:
             from modelboard.screens.conflict import ConflictScreen
 

@@ -42,6 +42,10 @@ class BoardScreen(ItemsScreen[None]):
         Binding("s", "sort", "Sort", id="sort", show=False,
                 tooltip="Cycle the order: priority, stalest first, newest, title"),
         Binding("v", "ranked", "Ranked", id="view", tooltip="All open items by priority"),
+        Binding("m", "matrix", "Matrix", id="matrix", show=False,
+                tooltip="Value against effort: open items on a 5 x 5 grid"),
+        Binding("o", "goals", "Goals", id="goals", show=False,
+                tooltip="The strategic goals and the items serving each"),
         *APP_KEYS,
     ]  # fmt: skip
 
@@ -217,6 +221,27 @@ class BoardScreen(ItemsScreen[None]):
     def action_sort(self) -> None:
         self.order = self.order.next()
         self.refresh_board()
+
+    def action_matrix(self) -> None:
+        """Value against effort; back here on the item chosen there."""
+        from modelboard.screens.matrix import MatrixScreen
+
+        current = self.focused_item()
+        self.app.push_screen(MatrixScreen(current.id if current else None), self._back_on)
+
+    def action_goals(self) -> None:
+        """The goals; `enter` there filters the board by the goal chosen."""
+        from modelboard.screens.goals import GoalsScreen
+
+        def back(goal_id: str | None) -> None:
+            if goal_id is not None:
+                self.filter_by(f"goal:{goal_id}")
+
+        self.app.push_screen(GoalsScreen(), back)
+
+    def _back_on(self, item_id: str | None) -> None:
+        if item_id is not None:
+            self.refresh_board(item_id)
 
     def action_ranked(self) -> None:
         """The ranked list of the items this board shows; back here on the item chosen there."""

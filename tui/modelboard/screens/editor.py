@@ -154,8 +154,8 @@ class EditorScreen(Screen[EditorResult | None]):
             self._restore(*self.draft)
         if self.move_to is not None:
             self.query_one("#stage", Select).value = self.move_to
-        if self.focus_on is not None:
-            self._focus_gap(self.focus_on)
+        if self.focus_on is not None:  # once laid out, so that scrolling to it works
+            self.call_after_refresh(self._focus_gap, self.focus_on)
         self._show_status()
 
     def _focus_gap(self, gap: Gap) -> None:
@@ -167,7 +167,9 @@ class EditorScreen(Screen[EditorResult | None]):
         found = self.query(selector)
         if found:
             found.first().focus()
-            self.call_after_refresh(found.first().scroll_visible, animate=False)
+            self.query_one("#editor-body", VerticalScroll).scroll_to_widget(
+                found.first(), animate=False, top=True
+            )
 
     def _restore(self, saved: str, values: dict[str, Any]) -> None:
         """Put a kept draft into the form; it counts as changed, so escape asks first."""
