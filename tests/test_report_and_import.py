@@ -78,6 +78,45 @@ def test_a_bad_since_is_wrong_usage(demo: Path) -> None:
     assert period_start("2026-11-01", NOW) == dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
 
+@pytest.mark.parametrize(
+    ("since", "start"),
+    [
+        ("2w", NOW - dt.timedelta(days=14)),
+        ("3W", NOW - dt.timedelta(days=21)),
+        ("14d", NOW - dt.timedelta(days=14)),
+        ("2026-11-01", dt.datetime(2026, 11, 1, tzinfo=dt.UTC)),
+        ("2026-11-01T10:30:00Z", dt.datetime(2026, 11, 1, 10, 30, tzinfo=dt.UTC)),
+        ("2026-11-01T10:30+01:00", dt.datetime(2026, 11, 1, 9, 30, tzinfo=dt.UTC)),
+    ],
+)
+def test_since_takes_days_weeks_dates_and_times(since: str, start: dt.datetime) -> None:
+    assert period_start(since, NOW) == start
+
+
+@pytest.mark.parametrize(
+    ("since", "says"),
+    [
+        ("soon", "takes days like 14d, weeks like 2w, or a date"),
+        ("2026-13-01", "takes days like 14d"),
+        ("1e3d", "takes days like 14d"),
+        ("-2w", "takes days like 14d"),
+        ("0001-01-01T00:00+05:00", "takes days like 14d"),  # would overflow turning to UTC
+        ("0001-01-01", "at most 36500 days"),
+        ("99999999999w", "at most 36500 days"),
+        ("5215w", "at most 36500 days"),
+        ("2099-01-01", "is in the future"),
+    ],
+)
+def test_a_since_that_cannot_be_used_is_wrong_usage_not_a_traceback(
+    demo: Path, since: str, says: str
+) -> None:
+    before = demo.read_bytes()
+    run = Run("report", f"--since={since}", "--record")
+    assert run.code == 2, run.err
+    assert says in run.err and "Traceback" not in run.err
+    assert demo.read_bytes() == before  # nothing recorded
+
+
 @pytest.mark.parametrize("kind", ["json", "csv"])
 def test_export_then_import_is_an_identity(demo: Path, tmp_path: Path, kind: str) -> None:
     exported = tmp_path / f"export.{kind}"

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
+from functools import partial
 from typing import TextIO
 
 from modelboard import __version__
@@ -44,6 +45,7 @@ from modelboard.planning_commands import (
     cmd_goal_retire,
     cmd_matrix,
 )
+from modelboard.serve import cmd_serve, port_number
 from modelboard.session_commands import (
     cmd_session_agree,
     cmd_session_end,
@@ -53,6 +55,7 @@ from modelboard.session_commands import (
     cmd_session_status,
     cmd_session_vote,
 )
+from modelboard.shell import SHELLS, WORDS, Parser, cmd_completion, cmd_help
 
 
 def _item_options(parser: argparse.ArgumentParser) -> None:
@@ -160,11 +163,11 @@ def _goal_usage(args: argparse.Namespace, ctx: Context) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; `--file` works before or after the subcommand."""
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--file", metavar="PATH", default=argparse.SUPPRESS, help="the store file to use"
     )
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="modelboard",
         description="A terminal kanban board for an AI model backlog, kept in one TOML file.",
         epilog="Without a command, modelboard opens the board (press ? there for its keys). "
@@ -187,40 +190,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--include", metavar="WHAT", help="also incomplete and/or unscored items, comma-separated"
     )
     add = command("add", cmd_add, "add an item; prints its new id")
-    add.add_argument("title")
+    add.add_argument("title", help="the new item's title")
     _item_options(add)
     listing = command("list", cmd_list, "list items")
     listing.add_argument("--stage", help="only this stage")
     listing.add_argument("--stale", action="store_true", help="only stale items")
     listing.add_argument("--json", action="store_true", help="print JSON")
     show = command("show", cmd_show, "show one item in full")
-    show.add_argument("id")
+    show.add_argument("id", help="the item's id, like M-1")
     show.add_argument("--json", action="store_true", help="print JSON")
     move = command("move", cmd_move, "move an item to a stage")
-    move.add_argument("id")
-    move.add_argument("stage")
+    move.add_argument("id", help="the item's id, like M-1")
+    move.add_argument("stage", help="the stage to move it to")
     move.add_argument(
         "--force",
         action="store_true",
         help="even when the item lacks what the stage's gate asks (history records what)",
     )
     edit = command("edit", cmd_edit, "change an item's fields")
-    edit.add_argument("id")
+    edit.add_argument("id", help="the item's id, like M-1")
     edit.add_argument("--title", help="the new title")
     _item_options(edit)
     reviewed = command("reviewed", cmd_reviewed, "mark an item reviewed now")
-    reviewed.add_argument("id")
+    reviewed.add_argument("id", help="the item's id, like M-1")
     delete = command("delete", cmd_delete, "delete an item")
-    delete.add_argument("id")
+    delete.add_argument("id", help="the item's id, like M-1")
     export = command("export", cmd_export, "print the whole backlog")
-    export.add_argument("--format", choices=("json", "csv", "md"), default="json")
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "md", "jira"),
+        default="json",
+        help="json (default), csv (spreadsheets, import), md, or jira (CSV for Jira)",
+    )
     report = command("report", cmd_report, "the digest of a period, for stakeholders")
     report.add_argument(
         "--since",
-        metavar="14d|DATE",
-        help="days back (14d) or a date (default: since the last update recorded)",
+        metavar="14d|2w|DATE",
+        help="days (14d) or weeks (2w) back, or a date (default: since the last update recorded)",
     )
-    report.add_argument("--format", choices=("md", "json", "text"), default="md")
+    report.add_argument(
+        "--format",
+        choices=("md", "json", "text"),
+        default="md",
+        help="md for mail and wikis (default), text for chat, json for tools",
+    )
     report.add_argument("--record", action="store_true", help="record that this update was sent")
     report.add_argument(
         "--to", action="append", metavar="WHO", help="to whom (repeatable; default the audience)"
@@ -233,8 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--format", choices=("json", "csv"), help="default: by extension")
     importing.add_argument("--dry-run", action="store_true", help="say what would change")
     merge = command("merge", cmd_merge, "git merge driver: merge THEIRS into OURS by item")
-    for name in ("base", "ours", "theirs"):
-        merge.add_argument(name, metavar=name.upper())
+    merge.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
+    merge.add_argument("ours", metavar="OURS", help="our version, merged in place (git's %%A)")
+    merge.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
     goal = command("goal", _goal_usage, "strategic goals: add, list, edit, retire")
     _goal_commands(goal, common)
     session = command("session", _session_usage, "a prioritisation session: the team votes")
@@ -259,6 +273,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the template: basic (description, benefit, resources) or ml (also "
         "success_metric, data_sources, risks)",
     )
+    helping = command("help", partial(cmd_help, parser), "show the help of a command")
+    helping.add_argument("command", nargs="?", metavar="COMMAND", help="the command")
+    completion = command("completion", partial(cmd_completion, parser), "a shell completion script")
+    completion.add_argument(
+        "shell", nargs="?", choices=SHELLS, metavar="bash|zsh|fish", help="the shell"
+    )
+    completion.add_argument("--words", choices=WORDS, help=argparse.SUPPRESS)
+    serve = command("serve", cmd_serve, "the board in a web browser, on 127.0.0.1 only")
+    serve.add_argument(
+        "--port", type=port_number, default=8000, metavar="N", help="the port (default: 8000)"
+    )
+    # `help` takes any command's name (and completes them): known only now that all are added
+    helping._actions[-1].choices = list(commands.choices)
     return parser
 
 

@@ -25,6 +25,7 @@ from modelboard.core.errors import (
 )
 from modelboard.core.export import (
     export_csv,
+    export_jira_csv,
     export_json,
     export_markdown,
     item_details,
@@ -102,7 +103,9 @@ def cmd_board(args: argparse.Namespace, ctx: Context) -> int:
 
 def open_tui(ctx: Context, review: frozenset[Include] | None, voting: bool = False) -> int:
     """The board (or review mode, or the prioritisation session) on the store in use."""
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    from modelboard.serve import runs_in_browser
+
+    if not (runs_in_browser() or (sys.stdin.isatty() and sys.stdout.isatty())):
         raise UsageError("the board needs a terminal; for scripts use `modelboard list`")
     location = ctx.location()
     for note in location.skipped:
@@ -228,9 +231,14 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
-    """Print the whole backlog as JSON, CSV or Markdown."""
+    """Print the whole backlog as JSON, CSV (ours, or shaped for Jira) or Markdown."""
     backlog = ctx.store().backlog
-    render = {"json": export_json, "csv": export_csv, "md": export_markdown}[args.format]
+    render = {
+        "json": export_json,
+        "csv": export_csv,
+        "jira": export_jira_csv,
+        "md": export_markdown,
+    }[args.format]
     ctx.out(render(backlog, ctx.now))
     return EXIT_OK
 

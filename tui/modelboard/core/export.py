@@ -1,4 +1,4 @@
-"""Items as plain data for `--json`, and the export formats (JSON, CSV, Markdown)."""
+"""Items as plain data for `--json`, and the export formats (JSON, CSV, Jira CSV, Markdown)."""
 
 from __future__ import annotations
 
@@ -151,6 +151,55 @@ def export_csv(backlog: Backlog, now: dt.datetime) -> str:
         row["stale"] = "yes" if summary["stale"] else "no"
         writer.writerow([_cell(row.get(c)) for c in columns])
     return out.getvalue()
+
+
+def export_jira_csv(backlog: Backlog, now: dt.datetime) -> str:
+    """One row per item for Jira's CSV importer: its own column names, one `Labels` column per
+    tag (Jira's way to import several), the template's text in `Description`, and the scores,
+    priority, stage and id as custom columns to map in the importer. Not for `import`."""
+    board = backlog.board
+    items = list(_in_board_order(backlog))
+    label_columns = max([1, *(len(item.tags) for item in items)])
+    columns = [
+        "Summary",
+        "Description",
+        "Assignee",
+        *["Labels"] * label_columns,
+        "Custom field (Priority score)",
+        *(f"Custom field ({c.label})" for c in board.criteria),
+        "Custom field (Stage)",
+        "Custom field (modelboard id)",
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for item in items:
+        value = priority(item.scores, board.criteria)
+        labels = [re.sub(r"\s+", "_", tag.strip()) for tag in item.tags]
+        row: list[object] = [
+            item.title,
+            _jira_description(item, board),
+            item.owner,
+            *labels,
+            *[""] * (label_columns - len(labels)),
+            "" if value is None else round(value),
+            *(item.scores.get(c.key, "") for c in board.criteria),
+            item.stage,
+            item.id,
+        ]
+        writer.writerow([_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _jira_description(item: Item, board: Board) -> str:
+    """The template's text fields in one Jira text: the description first, then each other
+    field under a bold heading (Jira's wiki markup)."""
+    parts = []
+    for name in board.template_fields:
+        text = item.text(name).strip()
+        if text:
+            parts.append(text if name == "description" else f"*{name.capitalize()}*\n{text}")
+    return "\n\n".join(parts)
 
 
 def _cell(value: object) -> object:

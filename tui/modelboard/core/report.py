@@ -27,11 +27,12 @@ from modelboard.core.model import MAX_REVIEW_DAYS, Backlog, Item
 from modelboard.core.ranking import current_ranking, open_items, scored_ranking
 from modelboard.core.rhythm import ReviewRecord, SessionRecord, rank_moves
 from modelboard.core.text import one_line, whole_number
-from modelboard.core.times import day, iso, midnight
+from modelboard.core.times import day, iso, whole_seconds
 
 TOP = 10
 RANK_MOVES = 5
-_DAYS = re.compile(r"(\d+)\s*d\Z")
+_SPAN = re.compile(r"([0-9]+)\s*([dw])\Z")
+_SPAN_DAYS = {"d": 1, "w": 7}
 
 
 def default_since(backlog: Backlog, now: dt.datetime) -> dt.datetime:
@@ -44,20 +45,28 @@ def default_since(backlog: Backlog, now: dt.datetime) -> dt.datetime:
 
 
 def period_start(text: str, now: dt.datetime) -> dt.datetime:
-    """`14d` (days back from now) or a date `YYYY-MM-DD` (its midnight, UTC)."""
-    text = text.strip().lower()
-    days = _DAYS.match(text)
-    if days:
-        count = whole_number(days.group(1))
-        if count is None or count > MAX_REVIEW_DAYS:
-            raise UsageError(f"--since takes at most {MAX_REVIEW_DAYS} days (got {text!r})")
-        return now - dt.timedelta(days=count)
+    """`14d` or `2w` back from now, or a date (its midnight, UTC) or date-time: a moment in
+    the last hundred years up to now, else a usage error (a report cannot start later)."""
+    raw = text.strip()
+    span = _SPAN.match(raw.lower())
+    if span:
+        count = whole_number(span.group(1))
+        days = None if count is None else count * _SPAN_DAYS[span.group(2)]
+        if days is None or days > MAX_REVIEW_DAYS:
+            raise UsageError(f"--since goes back at most {MAX_REVIEW_DAYS} days (got {raw!r})")
+        return now - dt.timedelta(days=days)
     try:
-        return midnight(dt.date.fromisoformat(text))
-    except ValueError:
+        # a date is its midnight, UTC; a date-time without an offset is taken as UTC
+        start = whole_seconds(dt.datetime.fromisoformat(raw))
+    except (ValueError, OverflowError):
         raise UsageError(
-            f"--since takes a number of days like 14d, or a date (got {text!r})"
+            f"--since takes days like 14d, weeks like 2w, or a date like 2026-11-01 (got {raw!r})"
         ) from None
+    if start > now:
+        raise UsageError(f"--since {raw} is in the future; a report covers a past period")
+    if now - start > dt.timedelta(days=MAX_REVIEW_DAYS):
+        raise UsageError(f"--since goes back at most {MAX_REVIEW_DAYS} days (got {raw!r})")
+    return start
 
 
 @dataclass(frozen=True)
