@@ -9,7 +9,7 @@ import pytest
 
 from modelboard.core.defaults import DEFAULT_STORE, PRESETS
 from modelboard.core.gates import Gap, breaches, describe, gaps_for, gate_problems
-from modelboard.core.model import backlog_from_data
+from modelboard.core.model import Board, backlog_from_data
 from tests.test_cli import Run
 
 COMPLETE = [
@@ -108,7 +108,7 @@ def test_template_fields_of_the_board_are_set_from_the_command_line(tmp_path: Pa
     assert cleared.code == 0
     assert "success_metric" not in tomllib.loads(path.read_text())["items"]["M-1"]
     unknown = Run("--file", str(path), "edit", "M-1", "--set", "stage=deployed")
-    assert unknown.code == 2 and "not a field of the template" in unknown.err
+    assert unknown.code == 1 and "not a field of the template" in unknown.err
     assert Run("--file", str(path), "edit", "M-1", "--set", "nonsense").code == 2
 
 
@@ -120,3 +120,22 @@ def test_the_demo_backlog_meets_its_own_gates() -> None:
     text = demo_store_text(dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC))
     backlog = backlog_from_data(tomllib.loads(text))
     assert backlog.board.required_by_stage and not breaches(backlog)
+
+
+def test_values_of_the_wrong_type_do_not_pass_a_gate() -> None:
+    board = backlog_from_data(tomllib.loads(DEFAULT_STORE)).board
+    odd = {
+        "description": ["a"],
+        "benefit": "   ",
+        "resources": 5,
+        "owner": 7,
+        "scores": {"value": 7, "feasibility": "x", "effort": True},
+    }
+    gaps = gaps_for(board, "building", odd)
+    assert describe(gaps) == (
+        "description, benefit, resources, owner, scores (value, feasibility, effort)"
+    )
+    goal_board = backlog_from_data(tomllib.loads(DEFAULT_STORE + '[goals.G1]\ntitle = "a"\n'))
+    gated = Board(goals=goal_board.board.goals, required_by_stage={"ready": ("goals",)})
+    assert gaps_for(gated, "ready", {"goals": "G1"}) and gaps_for(gated, "ready", {"goals": ["G9"]})
+    assert not gaps_for(gated, "ready", {"goals": ["G1"]})

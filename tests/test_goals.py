@@ -174,3 +174,59 @@ def test_the_report_has_the_goals_and_their_changes(goal_store: Path) -> None:
     assert "- goal G2 weight - -> 2" in text
     data = Run("report", "--format", "json").json()
     assert isinstance(data, dict) and data["goals"][0]["id"] == "G2"
+
+
+def test_a_goal_with_odd_values_in_the_file_is_edited_without_a_false_conflict(
+    goal_store: Path,
+) -> None:
+    text = goal_store.read_text()
+    text = text.replace(
+        'title = "Keep more customers"', 'title = "Keep more customers"\nweight = inf'
+    )
+    text = text.replace(
+        'title = "Lose less to fraud"', 'title = "Lose less to fraud"\nchanged = "x"'
+    )
+    goal_store.write_text(text)
+    assert Run("goal", "edit", "G1", "--weight", "3").code == 0
+    assert Run("goal", "retire", "G2").code == 0
+    data = tomllib.loads(goal_store.read_text())["goals"]
+    assert data["G1"]["weight"] == 3 and "retired" in data["G2"]
+    assert Run("check").code == 0
+
+
+def test_undoing_a_goal_change_says_so_and_keeps_the_number_as_it_was(goal_store: Path) -> None:
+    from modelboard.core.actor import Actor
+    from modelboard.core.goals import edit_goal
+    from modelboard.core.store import Store
+    from modelboard.core.undo import inverse
+
+    goal_store.write_text(goal_store.read_text().replace(
+        'title = "Keep more customers"', 'title = "Keep more customers"\nweight = 3'))  # fmt: skip
+    store, actor = Store.open(goal_store), Actor("t", NOW)
+    before = store.backlog
+    applied = store.save(edit_goal(store.backlog, "G1", {"weight": 5}, actor))
+    store.save(inverse(applied, before, store.backlog, actor))
+    data = tomllib.loads(goal_store.read_text())
+    assert data["goals"]["G1"]["weight"] == 3 and isinstance(data["goals"]["G1"]["weight"], int)
+    words = [e["change"] for e in data["history"]]
+    assert words == ["goal G1 weight 3 -> 5", "goal G1 taken back: weight 3 -> 5"]
+
+
+def test_a_goal_added_then_undone_leaves_its_id_unused(goal_store: Path) -> None:
+    from modelboard.core.actor import Actor
+    from modelboard.core.goals import add_goal
+    from modelboard.core.store import Store
+    from modelboard.core.undo import inverse
+
+    store, actor = Store.open(goal_store), Actor("t", NOW)
+    before = store.backlog
+    applied = store.save(add_goal(store.backlog, {"title": "X"}, actor))
+    store.save(inverse(applied, before, store.backlog, actor))
+    assert Run("goal", "add", "Fresh").out.strip() == "G4"  # G3's history stays G3's
+
+
+def test_show_names_the_goals(goal_store: Path) -> None:
+    assert Run("add", "Churn", "--goal", "G1", "--goal", "G2").code == 0
+    assert Run("goal", "retire", "G2").code == 0
+    shown = Run("show", "M-1").out
+    assert "goals     G1 Keep more customers, G2 (retired) Lose less to fraud" in shown

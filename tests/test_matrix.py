@@ -77,9 +77,9 @@ def test_the_command_prints_the_grid_and_json(tmp_path: Path) -> None:
     assert isinstance(data, dict) and data["x"]["key"] == "feasibility"
     assert all(1 <= c["x"] <= 5 and c["items"] for c in data["cells"])
     wrong = Run("--file", str(path), "matrix", "--x", "cost")
-    assert wrong.code == 2 and "unknown criterion 'cost'" in wrong.err
+    assert wrong.code == 1 and "unknown criterion 'cost'" in wrong.err
     same = Run("--file", str(path), "matrix", "--x", "value")
-    assert same.code == 2 and "two different criteria" in same.err
+    assert same.code == 1 and "two different criteria" in same.err
 
 
 @pytest.fixture
@@ -173,3 +173,22 @@ def test_every_grid_fits_its_width_and_shows_the_cursors_item(
         chosen = grid.items_at(cursor.x, cursor.y)[cursor.index]
         cursors = [t for line in lines for t, role in line if role == "cursor"]
         assert len(cursors) == 1 and chosen.id in cursors[0]
+
+
+async def test_m_on_a_board_with_one_criterion_says_why_and_stays(tmp_path: Path) -> None:
+    path = tmp_path / "one.toml"
+    one = DEFAULT_STORE.split("[scoring.criteria.feasibility]")[0]
+    path.write_text(one + DEFAULT_STORE[DEFAULT_STORE.index("[template]") :])
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        assert isinstance(app.screen, BoardScreen)
+        assert any("two scoring criteria" in n.message for n in app._notifications)
+
+
+def test_the_cursor_shows_on_an_empty_cell_too() -> None:
+    backlog = backlog_of(item(1, 5, 1))
+    grid = build_matrix(backlog, *axes(backlog.board))
+    lines = grid_lines(grid, 80, 2, Cursor(3, 3, 0))
+    cursors = [t for line in lines for t, role in line if role == "cursor"]
+    assert len(cursors) == 1 and cursors[0].startswith("▌·")

@@ -33,17 +33,13 @@ from modelboard.core.times import utc_now
 from modelboard.external_editor import Launcher
 from modelboard.item_actions import Saved, nothing_more
 from modelboard.messages import BacklogChanged
+from modelboard.render import sentence
 from modelboard.screens.backlog_screen import ItemsScreen
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.store_error import StoreErrorScreen
 
 POLL_SECONDS = 2.0
 EXIT_GRACE_SECONDS = 0.8
-
-
-def sentence(text: str) -> str:
-    """A change's summary as a notice: first letter up, ids left as they are."""
-    return text[:1].upper() + text[1:]
 
 
 class ModelboardApp(App[None]):

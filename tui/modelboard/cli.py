@@ -101,7 +101,7 @@ def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParse
         return sub
 
     def goal_options(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--description", help="what reaching it means")
+        parser.add_argument("--description", help="what reaching it means ('-' reads stdin)")
         parser.add_argument(
             "--weight", metavar="N", help="how much it counts (goals list heaviest first)"
         )

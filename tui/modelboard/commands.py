@@ -421,7 +421,7 @@ def _template_value(text: str, board: Board) -> tuple[str, str | None]:
     if not equals or not name:
         raise UsageError(f"--set takes FIELD=TEXT, for example success_metric=AUC (got {text!r})")
     if name not in board.template_fields:
-        raise UsageError(
+        raise OperationError(
             f"--set: {name!r} is not a field of the template; it has: "
             + ", ".join(board.template_fields)
         )

@@ -48,6 +48,16 @@ def item_table(items: Iterable[Item], board: Board, now: dt.datetime, width: int
     return "\n".join(lines) + "\n"
 
 
+def _goal_names(item: Item, board: Board) -> str:
+    """`G1 Keep more customers, G3 (retired) Run leaner`."""
+    names = []
+    for goal_id in item.goals:
+        goal = board.goal(goal_id)
+        retired = " (retired)" if goal is not None and goal.retired else ""
+        names.append(f"{goal_id}{retired} {goal.title}" if goal else f"{goal_id} (no such goal)")
+    return ", ".join(names)
+
+
 def item_page(item: Item, board: Board, now: dt.datetime, rescore_after: int = 42) -> str:
     """Everything about one item, as `show` prints it."""
     flags = item_flags(item, board, now)
@@ -62,6 +72,7 @@ def item_page(item: Item, board: Board, now: dt.datetime, rescore_after: int = 4
         f"kind      {item.kind or '-'}",
         f"owner     {for_terminal(item.owner) or '-'}",
         f"tags      {for_terminal(', '.join(item.tags)) or '-'}",
+        f"goals     {for_terminal(_goal_names(item, board)) or '-'}",
         f"priority  {'-' if value is None else f'{value:.0f}'}  ({scores or 'no criteria'})",
         f"created   {_when(item.created)}",
         f"updated   {_when(item.updated)}",

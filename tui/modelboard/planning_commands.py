@@ -7,12 +7,19 @@ on stderr, errors raised for `cli` to map to exit codes.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 
 from modelboard.commands import Context
 from modelboard.core.change import Change
 from modelboard.core.errors import EXIT_OK, ConflictError, OperationError, UsageError
-from modelboard.core.goals import add_goal, edit_goal, retire_goal, standings
+from modelboard.core.goals import (
+    add_goal,
+    edit_goal,
+    goals_unwritable,
+    retire_goal,
+    standings,
+)
 from modelboard.core.model import Backlog
 from modelboard.core.scoring import priority
 from modelboard.core.times import iso
@@ -65,7 +72,8 @@ def _save(ctx: Context, goal_id: str, change_of: Callable[[Backlog], Change]) ->
         if standing.goal.id.upper() == goal_id.upper()
         for item in standing.items
     ]
-    ctx.say(change.summary + (f"; up for review: {', '.join(due)}" if due else ""))
+    shown = ", ".join(due[:10]) + (f" and {len(due) - 10} more" if len(due) > 10 else "")
+    ctx.say(change.summary + (f"; up for review: {shown}" if due else ""))
     return EXIT_OK
 
 
@@ -74,6 +82,9 @@ def cmd_goal_list(args: argparse.Namespace, ctx: Context) -> int:
     backlog = ctx.store().backlog
     criteria = backlog.board.criteria
     found = standings(backlog)
+    why = goals_unwritable(backlog)
+    if why:
+        ctx.say(why.partition(";")[0])
     if args.json:
         ctx.json(
             [
@@ -121,7 +132,7 @@ def cmd_goal_list(args: argparse.Namespace, ctx: Context) -> int:
 def _goal_values(args: argparse.Namespace) -> dict[str, object]:
     values: dict[str, object] = {}
     if args.description is not None:
-        values["description"] = args.description
+        values["description"] = sys.stdin.read() if args.description == "-" else args.description
     if args.weight is not None:
         if not args.weight.strip():
             values["weight"] = None

@@ -35,3 +35,8 @@ def two_lines(text: str, width: int) -> tuple[str, str]:
     if not first and words:
         first = words.pop(0)
     return fit(first, width), fit(" ".join(words), width)
+
+
+def sentence(text: str) -> str:
+    """A change's summary or an error as a notice: first letter up, ids left as they are."""
+    return text[:1].upper() + text[1:]

@@ -16,7 +16,7 @@ from modelboard.core.ids import id_order
 from modelboard.core.markdown import md_line, md_lines
 from modelboard.core.model import Backlog, Board, Item
 from modelboard.core.scoring import priority
-from modelboard.core.text import sheet_cell
+from modelboard.core.text import field_label, sheet_cell
 from modelboard.core.times import iso
 
 _RAW_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
@@ -198,7 +198,7 @@ def _jira_description(item: Item, board: Board) -> str:
     for name in board.template_fields:
         text = item.text(name).strip()
         if text:
-            parts.append(text if name == "description" else f"*{name.capitalize()}*\n{text}")
+            parts.append(text if name == "description" else f"*{field_label(name)}*\n{text}")
     return "\n\n".join(parts)
 
 
@@ -230,7 +230,7 @@ def export_markdown(backlog: Backlog, now: dt.datetime) -> str:
             lines += ["", "*" + "; ".join(facts) + "*", ""]
             for name in board.template_fields:
                 if item.text(name).strip():
-                    label = md_line(name.capitalize())
+                    label = md_line(field_label(name))
                     lines += [f"**{label}:** {md_lines(item.text(name))}", ""]
         if not items:
             lines += ["(none)", ""]

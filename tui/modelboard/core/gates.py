@@ -14,7 +14,7 @@ from typing import Any
 
 from modelboard.core.errors import OperationError
 from modelboard.core.ids import id_order
-from modelboard.core.model import Backlog, Board, Item, is_blank
+from modelboard.core.model import Backlog, Board, Item, is_blank, is_score
 
 # Names a gate may list besides text fields: the whole template, every criterion's score,
 # an owner, at least one goal.
@@ -66,10 +66,24 @@ def gaps_for(board: Board, stage: str, data: Mapping[str, Any]) -> list[Gap]:
         if name == SCORES:
             scores = data.get(SCORES)
             scored = scores if isinstance(scores, Mapping) else {}
-            gaps.extend(Gap(SCORES, c.key) for c in board.criteria if c.key not in scored)
-        elif is_blank(data.get(name)):
+            gaps.extend(
+                Gap(SCORES, c.key) for c in board.criteria if not is_score(scored.get(c.key))
+            )
+        elif not _filled(board, name, data.get(name)):
             gaps.append(Gap(name))
     return gaps
+
+
+def _filled(board: Board, name: str, value: object) -> bool:
+    """Filled in as the format says: text that is not blank, goals the board has, tags; a
+    value of the wrong type (a list for a description, a number for an owner) is not."""
+    if name == "goals":
+        return isinstance(value, list) and any(
+            isinstance(g, str) and board.goal(g) is not None for g in value
+        )
+    if name == "tags":
+        return isinstance(value, list) and any(isinstance(t, str) and t.strip() for t in value)
+    return isinstance(value, str) and not is_blank(value)
 
 
 def _expanded(board: Board, names: tuple[str, ...]) -> list[str]:

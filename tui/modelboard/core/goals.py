@@ -26,9 +26,12 @@ _GOAL_ID = re.compile(r"G-?(\d{1,9})\Z")
 GOAL_FIELDS = ("title", "description", "weight")
 
 
-def next_goal_id(board: Board) -> str:
-    """`G` and one more than the highest goal number (retired goals keep theirs)."""
-    numbers = [int(m.group(1)) for g in board.goals if (m := _GOAL_ID.match(g.id))]
+def next_goal_id(backlog: Backlog) -> str:
+    """`G` and one more than the highest goal number ever given: retired goals keep theirs,
+    and the id of a goal whose adding was undone is not given again (its history stays)."""
+    ids = [g.id for g in backlog.board.goals]
+    ids += [e.extra.get("goal", "") for e in backlog.log.changes]
+    numbers = [int(m.group(1)) for goal_id in ids if (m := _GOAL_ID.match(goal_id))]
     return f"G{max(numbers, default=0) + 1}"
 
 
@@ -67,12 +70,30 @@ def _validated(values: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def goals_unwritable(backlog: Backlog) -> str:
+    """Why the `[goals]` tables cannot be changed safely, if they cannot ('' when fine)."""
+    for problem in backlog.problems:
+        message = problem.message
+        if message == "'goals' must be a table" or (
+            message.startswith("goals.") and message.endswith("must be a table")
+        ):
+            return f"{message}; fix [goals] in the file by hand first (nothing was written)"
+    return ""
+
+
+def _writable(backlog: Backlog) -> None:
+    why = goals_unwritable(backlog)
+    if why:
+        raise OperationError(why)
+
+
 def add_goal(backlog: Backlog, values: Mapping[str, Any], actor: Actor) -> Change:
     """A new goal under the next free id."""
+    _writable(backlog)
     clean = {k: v for k, v in _validated(values).items() if v is not None}
     if "title" not in clean:
         raise OperationError("a goal needs a title")
-    goal_id = next_goal_id(backlog.board)
+    goal_id = next_goal_id(backlog)
     fields = {**clean, "created": actor.now}
     event = history.goal_event(actor, goal_id, f"goal {goal_id} added: {clean['title']}")
     return Change(
@@ -86,6 +107,7 @@ def add_goal(backlog: Backlog, values: Mapping[str, Any], actor: Actor) -> Chang
 
 def edit_goal(backlog: Backlog, goal_id: str, values: Mapping[str, Any], actor: Actor) -> Change:
     """New title, description or weight: the goal's items come up for review."""
+    _writable(backlog)
     goal = require_goal(backlog.board, goal_id)
     old = {"title": goal.title, "description": goal.description or None, "weight": goal.weight}
     clean = {k: v for k, v in _validated(values).items() if _differs(old[k], v)}
@@ -98,6 +120,7 @@ def edit_goal(backlog: Backlog, goal_id: str, values: Mapping[str, Any], actor: 
 def retire_goal(backlog: Backlog, goal_id: str, actor: Actor) -> Change:
     """The goal no longer steers: kept for the items that name it, offered for no new ones,
     and its open items come up for review."""
+    _writable(backlog)
     goal = require_goal(backlog.board, goal_id)
     if goal.retired is not None:
         raise OperationError(f"{goal.id} was retired on {goal.retired:%Y-%m-%d} already")
@@ -105,14 +128,9 @@ def retire_goal(backlog: Backlog, goal_id: str, actor: Actor) -> Change:
 
 
 def _goal_change(goal: Goal, values: dict[str, Any], actor: Actor, words: str) -> Change:
-    table = {
-        "title": goal.title,
-        "description": goal.description or None,
-        "weight": goal.weight,
-        "changed": goal.changed,
-        "retired": goal.retired,
-    }
-    previous = {name: table.get(name) for name in values}
+    """A SettingEdit of the goal's table: `previous` is what the file holds (odd values too),
+    so only a teammate's change meanwhile is a conflict."""
+    previous = {name: goal.data.get(name) for name in values}
     event = history.goal_event(actor, goal.id, f"goal {goal.id} {words}")
     return Change(
         (SettingEdit(("goals", goal.id), values, previous), RecordAdd("history", event.as_data())),

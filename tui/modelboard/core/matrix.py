@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from modelboard.core.errors import UsageError
+from modelboard.core.errors import OperationError
 from modelboard.core.model import SCORE_MAX, SCORE_MIN, Backlog, Board, Criterion, Item
 from modelboard.core.ranking import by_priority, open_items
 from modelboard.core.scoring import priority
@@ -72,7 +72,7 @@ def axes(board: Board, x: str | None = None, y: str | None = None) -> tuple[Crit
     higher is worse (effort) across, else the first two."""
     criteria = board.criteria
     if len(criteria) < 2:
-        raise UsageError("the matrix needs two scoring criteria; the board has fewer")
+        raise OperationError("the matrix needs two scoring criteria; the board has fewer")
     up = _named(board, y) if y else (board.criterion("value") or criteria[0])
     across = (
         _named(board, x)
@@ -81,7 +81,7 @@ def axes(board: Board, x: str | None = None, y: str | None = None) -> tuple[Crit
         or next(c for c in criteria if c != up)
     )
     if across == up:
-        raise UsageError(f"the matrix needs two different criteria (both are {up.key})")
+        raise OperationError(f"the matrix needs two different criteria (both are {up.key})")
     return across, up
 
 
@@ -89,7 +89,7 @@ def _named(board: Board, key: str) -> Criterion:
     criterion = board.criterion(key)
     if criterion is None:
         known = ", ".join(c.key for c in board.criteria)
-        raise UsageError(f"unknown criterion {key!r}; the board's criteria are: {known}")
+        raise OperationError(f"unknown criterion {key!r}; the board's criteria are: {known}")
     return criterion
 
 

@@ -68,6 +68,8 @@ class Goal:
     weight: float | None = None
     changed: dt.datetime | None = None
     retired: dt.datetime | None = None
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """The goal's table as the file has it, odd values included (what an edit replaces)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,13 @@ def require_item(backlog: Backlog, item_id: str) -> Item:
 def serves_no_goal(item: Item, board: Board) -> bool:
     """True when the board has goals and the item serves none of them."""
     return bool(board.goals) and not item.goals
+
+
+def is_score(value: object) -> bool:
+    """A whole number from 1 to 5 (not a bool, which Python counts as a number)."""
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and SCORE_MIN <= value <= SCORE_MAX
+    )
 
 
 def is_blank(value: object) -> bool:
@@ -300,6 +309,7 @@ def _goals(data: Mapping[str, Any], problems: list[str]) -> tuple[Goal, ...]:
                 None if weight is None else float(weight),
                 _moment(table, "changed", f"goals.{goal_id}", notes),
                 _moment(table, "retired", f"goals.{goal_id}", notes),
+                table,
             )
         )
         problems.extend(notes)

@@ -81,3 +81,8 @@ def for_terminal(value: str) -> str:
     """Text safe to print: no escape sequence, direction override or invisible character
     reaches the terminal (line breaks and tabs stay)."""
     return _INVISIBLE.sub("", _CONTROL_KEEP_LAYOUT.sub("", value.replace("\r", "")))
+
+
+def field_label(name: str) -> str:
+    """A template field's name for people: `success_metric` -> `Success metric`."""
+    return name.replace("_", " ").capitalize()

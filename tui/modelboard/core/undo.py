@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from modelboard.core import history
 from modelboard.core.actor import Actor
 from modelboard.core.change import (
     Change,
@@ -36,6 +37,11 @@ def inverse(applied: Change, before: Backlog, after: Backlog, actor: Actor) -> C
             item = before.items.get(step.item_id)
             if item is not None:
                 steps.append(ItemAdd(dict(item.data), step.item_id))
+        elif isinstance(step, RecordAdd) and step.record.get("kind") == "goal":
+            goal_id, words = str(step.record.get("goal", "")), str(step.record.get("change", ""))
+            what = words.removeprefix(f"goal {goal_id} ")
+            taken_back = history.goal_event(actor, goal_id, f"goal {goal_id} taken back: {what}")
+            steps.append(RecordAdd("history", taken_back.as_data()))
         elif isinstance(step, RecordAdd | RecordTrim):
             continue  # a log keeps what happened, undone or not
         elif isinstance(step, ItemEdit):

@@ -20,7 +20,7 @@ from modelboard.core.actor import Actor
 from modelboard.core.change import Change, ItemEdit, RecordAdd
 from modelboard.core.errors import OperationError
 from modelboard.core.history import EventKind, HistoryEntry
-from modelboard.core.model import SCORE_MAX, SCORE_MIN, Backlog
+from modelboard.core.model import Backlog, is_score
 from modelboard.core.ranking import by_priority, current_ranking, open_items
 from modelboard.core.scoring import priority
 from modelboard.core.staleness import is_stale
@@ -195,13 +195,9 @@ def cast(
             )
         if value is None:
             continue
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not SCORE_MIN <= value <= SCORE_MAX
-        ):
+        if not is_score(value):
             raise SessionError(f"score {key}: a whole number from 1 to 5")
-        clean[key] = value
+        clean[key] = int(value)
     if not clean:
         raise SessionError("a vote needs at least one score, for example --score value=4")
     ballots = session.votes.setdefault(item_id, {})
@@ -299,7 +295,7 @@ def agreed_scores(
         scores[key] = value
     clean = {k: v for k, v in scores.items() if v is not None}
     for key, value in clean.items():
-        if isinstance(value, bool) or not SCORE_MIN <= value <= SCORE_MAX:
+        if not is_score(value):
             raise SessionError(f"score {key}: a whole number from 1 to 5")
     if not clean:
         raise SessionError(f"no votes and no scores given for {item_id}")
@@ -501,9 +497,9 @@ def _time(value: Any) -> dt.datetime:
 
 
 def _score(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
+    if not is_score(value):
         raise ValueError(f"a score of {value!r}")
-    return value
+    return int(value)
 
 
 def _number(value: Any) -> float | None:

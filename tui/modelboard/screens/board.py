@@ -12,11 +12,12 @@ from textual.events import Resize
 from textual.widgets import Footer, Static
 
 from modelboard.core.board_view import BoardView, column_window
+from modelboard.core.errors import ModelboardError
 from modelboard.core.model import Item
 from modelboard.core.sorting import SortOrder
 from modelboard.core.status import due_words
 from modelboard.core.text import plural
-from modelboard.render import fit, plain
+from modelboard.render import fit, plain, sentence
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.stage_column import StageColumn
 
@@ -224,8 +225,14 @@ class BoardScreen(ItemsScreen[None]):
 
     def action_matrix(self) -> None:
         """Value against effort; back here on the item chosen there."""
+        from modelboard.core.matrix import axes
         from modelboard.screens.matrix import MatrixScreen
 
+        try:
+            axes(self.session.backlog.board)
+        except ModelboardError as error:
+            self.notify(sentence(error.message) + ".", severity="warning")
+            return
         current = self.focused_item()
         self.app.push_screen(MatrixScreen(current.id if current else None), self._back_on)
 

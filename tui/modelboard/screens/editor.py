@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Select, Static, TextArea
 from modelboard.core.gates import Gap, gaps_for
 from modelboard.core.model import Board, Item
 from modelboard.core.scoring import priority
-from modelboard.core.text import for_terminal
+from modelboard.core.text import field_label, for_terminal
 from modelboard.render import plain
 from modelboard.screens.gate import GateAnswer, GateScreen
 from modelboard.widgets.score_field import ScoreField
@@ -231,7 +231,7 @@ class EditorScreen(Screen[EditorResult | None]):
             required = name in self.board.required
             blank = required and not values[name].strip()
             suffix = "  (required, blank)" if blank else "  (required)" if required else ""
-            label.update(Content(name.capitalize() + suffix))
+            label.update(Content(field_label(name) + suffix))
             label.set_class(blank, "-missing")
 
     @on(ScoreField.Changed)

@@ -25,10 +25,10 @@ from modelboard.core.goals import (
     retire_goal,
     standings,
 )
-from modelboard.core.model import Backlog, Goal
+from modelboard.core.model import MAX_WEIGHT, Backlog, Goal
 from modelboard.core.scoring import priority
 from modelboard.core.text import plural
-from modelboard.render import fit, plain
+from modelboard.render import fit, plain, sentence
 from modelboard.screens.backlog_screen import BacklogScreen
 
 
@@ -190,6 +190,9 @@ class GoalsScreen(BacklogScreen[str | None]):
         goal = self.chosen()
         if goal is None:
             return
+        if goal.retired is not None:
+            self.notify(f"{goal.id} was retired on {goal.retired:%Y-%m-%d}.")
+            return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -206,9 +209,7 @@ class GoalsScreen(BacklogScreen[str | None]):
             self.notify(error.message, title="Not saved", severity="error", timeout=8)
             return
         again = (lambda: make(session.backlog, session.actor())) if fresh else None
-        self.modelboard.commit(
-            change, then=lambda c: self.notify(c.summary[:1].upper() + c.summary[1:]), fresh=again
-        )
+        self.modelboard.commit(change, then=lambda c: self.notify(sentence(c.summary)), fresh=again)
 
 
 class GoalFormScreen(ModalScreen[dict[str, Any] | None]):
@@ -248,7 +249,14 @@ class GoalFormScreen(ModalScreen[dict[str, Any] | None]):
         try:
             weight = float(raw_weight) if raw_weight else None
         except ValueError:
-            self.notify(f"The weight must be a number (got {raw_weight!r}).", severity="error")
+            weight = -1.0
+        if weight is not None and not 0 <= weight <= MAX_WEIGHT:  # nan and inf fail too
+            self.notify(f"The weight is a number from 0 to {MAX_WEIGHT}.", severity="error")
+            self.query_one("#goal-weight", Input).focus()
+            return
+        if not title.strip():
+            self.notify("A goal needs a title.", severity="error")
+            self.query_one("#goal-title", Input).focus()
             return
         values: dict[str, Any] = {
             "title": title,

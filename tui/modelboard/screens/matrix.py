@@ -12,9 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
 from textual.widgets import Footer, Static
 
 from modelboard import item_actions
+from modelboard.core.errors import ModelboardError
 from modelboard.core.matrix import SCORES, Matrix, axes, build_matrix
 from modelboard.core.model import Criterion, Item
 from modelboard.core.scoring import priority
@@ -66,7 +68,6 @@ class MatrixScreen(BacklogScreen[str | None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.x, self.y = axes(self.session.backlog.board)
         self.redraw(self.start_id)
 
     def on_resize(self) -> None:
@@ -80,7 +81,12 @@ class MatrixScreen(BacklogScreen[str | None]):
         self.x = board.criterion(self.x.key) if self.x else None
         self.y = board.criterion(self.y.key) if self.y else None
         if self.x is None or self.y is None or self.x == self.y:
-            self.x, self.y = axes(board)
+            try:
+                self.x, self.y = axes(board)
+            except ModelboardError as error:  # a teammate took criteria away meanwhile
+                self.notify(error.message, severity="warning")
+                self.dismiss(None)
+                return
         self.matrix = build_matrix(self.session.backlog, self.x, self.y)
         where = self.matrix.position(keep) if keep else None
         if where is not None:
@@ -114,6 +120,13 @@ class MatrixScreen(BacklogScreen[str | None]):
         height = self.size.height or 24
         cell_lines = max(1, (height - FIXED_LINES - 2 - len(SCORES)) // len(SCORES))
         self.query_one(MatrixGrid).show(self.matrix, self.cursor, cell_lines)
+        # on a short terminal the grid scrolls: keep the cursor's row (and its borders) in view
+        top = 1 + (SCORES[-1] - self.cursor.y) * (cell_lines + 1)
+        self.call_after_refresh(
+            self.query_one("#matrix-body", VerticalScroll).scroll_to_region,
+            Region(0, top, 1, cell_lines + 2),
+            animate=False,
+        )
         placed = sum(len(items) for items in self.matrix.cells.values())
         parts = [
             self.session.backlog.board.name,
@@ -123,7 +136,7 @@ class MatrixScreen(BacklogScreen[str | None]):
         self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))
         unplaced = ", ".join(i.id for i in self.matrix.unplaced)
         self.query_one("#matrix-unplaced", Static).update(
-            Content(f"Not placed, a {self.y.key} or {self.x.key} score missing: {unplaced}")
+            Content(f"Not placed, a score for {self.y.key} or {self.x.key} missing: {unplaced}")
             if unplaced
             else ""
         )

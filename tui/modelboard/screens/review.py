@@ -23,7 +23,7 @@ from modelboard.core.model import Item
 from modelboard.core.review import Include, Outcome, ReviewWalk, changes_since_review, review_queue
 from modelboard.core.scoring import priority
 from modelboard.core.staleness import days_since_looked_at
-from modelboard.core.text import days_ago, plural
+from modelboard.core.text import days_ago, field_label, plural
 from modelboard.messages import BacklogChanged
 from modelboard.render import plain
 from modelboard.screens.backlog_screen import BacklogScreen
@@ -166,7 +166,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         parts = []
         for name in self.session.backlog.board.template_fields:
             body = "\n".join(plain(line) for line in item.text(name).strip().splitlines())
-            label = f"{name.capitalize()}{'  (missing)' if name in missing else ''}"
+            label = f"{field_label(name)}{'  (missing)' if name in missing else ''}"
             parts.append(f"{label}\n{body or '-'}")
         return "\n\n".join(parts)
 

@@ -21,7 +21,7 @@ from modelboard.core import voting
 from modelboard.core.errors import ModelboardError
 from modelboard.core.model import Item
 from modelboard.core.scoring import priority
-from modelboard.core.text import plural
+from modelboard.core.text import field_label, plural
 from modelboard.core.voting import VotingSession
 from modelboard.core.voting_file import change_session, read_session, signature
 from modelboard.render import plain
@@ -242,7 +242,7 @@ class VotingScreen(BacklogScreen[None]):
         lines = []
         for name in board.template_fields:
             text = plain(item.text(name)).strip()
-            lines += [f"{name.replace('_', ' ').capitalize()}:", f"  {text or '(blank)'}"]
+            lines += [f"{field_label(name)}:", f"  {text or '(blank)'}"]
         scores = ", ".join(f"{k} {v}" for k, v in item.scores.items()) or "none yet"
         lines += [f"Scores now: {scores}"]
         recent = [f"  {e.at:%Y-%m-%d}  {plain(e.by)}  {plain(e.change)}" for e in item.history[-4:]]

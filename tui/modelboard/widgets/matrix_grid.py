@@ -91,8 +91,10 @@ def _border(matrix: Matrix, y: int, inner: int, top: bool) -> list[Run]:
 def _cell(items: tuple[Item, ...], inner: int, lines: int, chosen: int | None) -> list[list[Run]]:
     """The lines of one cell: ids packed side by side (one per line with its title when the
     cell is wide), the cursor's item marked and in view, `+N` for what does not fit."""
-    if not items:
-        return [[(fit(" ·" if n == 0 else "", inner), "empty")] for n in range(lines)]
+    if not items:  # the cursor shows on an empty cell too, as a mark and a colour
+        first = (fit(f"{MARKER}·", inner), "cursor") if chosen is not None else (" ·", "empty")
+        rows = [[first] if n == 0 else [] for n in range(lines)]
+        return [[*row, (" " * (inner - sum(cell_len(t) for t, _ in row)), "empty")] for row in rows]
     with_titles = inner >= 20
     start = 0
     while True:
