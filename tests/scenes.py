@@ -9,6 +9,9 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from modelboard.app import ModelboardApp
+from modelboard.core import voting
+from modelboard.core.actor import Actor
+from modelboard.core.voting_file import change_session
 from modelboard.demo import demo_store_text
 from tests.conftest import NOW
 
@@ -58,6 +61,28 @@ async def _gate(pilot: Pilot[None]) -> None:
     await pilot.press("j", "j", "L")  # M-38 lacks what ready asks for
 
 
+async def _reveal(pilot: Pilot[None]) -> None:
+    """anna leads; bob and carl voted from their own terminals; anna votes, then reveals."""
+    app = pilot.app
+    assert isinstance(app, ModelboardApp)
+    app.voter = "anna"
+    session = app.require_session()
+
+    def begin(_: voting.VotingSession | None) -> voting.VotingSession:
+        backlog = session.backlog
+        items = voting.plan(backlog, NOW, stage="ready")
+        started = voting.start(backlog, items, Actor("anna", NOW), "server", "anna")
+        for name, scores in (("bob", (5, 2, 4)), ("carl", (3, 4, 2))):
+            voting.cast(started, items[0], name, dict(zip(KEYS, scores, strict=True)), name, NOW)
+        return started
+
+    change_session(session.store.target, begin)
+    await pilot.press("P", "4", "down", "4", "down", "2", "enter", "v")
+
+
+KEYS = ("value", "feasibility", "effort")
+
+
 SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "board": ((80, 24), _nothing),
     "board-160x48": ((160, 48), _nothing),
@@ -73,6 +98,7 @@ SCENES: dict[str, tuple[tuple[int, int], Drive]] = {
     "matrix-60x14": ((60, 14), _matrix),
     "goals": ((80, 24), _goals),
     "gate": ((80, 24), _gate),
+    "reveal": ((80, 24), _reveal),
 }
 
 

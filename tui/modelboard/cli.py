@@ -9,7 +9,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TextIO
 
@@ -91,14 +91,25 @@ def _item_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
-    """`goal add|list|edit|retire`, each with its own --help (and --file anywhere)."""
-    actions = goal.add_subparsers(title="actions", metavar="ACTION")
+Action = Callable[[str, Handler, str], argparse.ArgumentParser]
+
+
+def _actions(parent: argparse.ArgumentParser, common: argparse.ArgumentParser) -> Action:
+    """A maker of `parent`'s actions (`goal add`, `session vote`), each with its own --help
+    and `--file` anywhere."""
+    actions = parent.add_subparsers(title="actions", metavar="ACTION")
 
     def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
+
+    return action
+
+
+def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """`goal add|list|edit|retire`."""
+    action = _actions(goal, common)
 
     def goal_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--description", help="what reaching it means ('-' reads stdin)")
@@ -121,12 +132,7 @@ def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParse
 
 def _session_commands(session: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """`session start|join|vote|reveal|agree|status|end`."""
-    actions = session.add_subparsers(title="actions", metavar="ACTION")
-
-    def action(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
-        sub.set_defaults(handler=handler)
-        return sub
+    action = _actions(session, common)
 
     def scores(parser: argparse.ArgumentParser, help_text: str) -> None:
         parser.add_argument("--score", action="append", metavar="NAME=N", help=help_text)
