@@ -91,6 +91,7 @@ class ModelboardApp(App[None]):
         except StoreUnreadableError as error:
             return StoreErrorScreen(error.message)
         self.session = Session(store, self.clock)
+        store.on_wait = self._saving_waits
         return BoardScreen()
 
     def on_mount(self) -> None:
@@ -145,7 +146,16 @@ class ModelboardApp(App[None]):
             self.push_screen(StoreErrorScreen(error.message), lambda _: self.open_store())
             return
         self.session = Session(store, self.clock)
+        store.on_wait = self._saving_waits
         self.push_screen(BoardScreen())
+
+    def _saving_waits(self, holder: str) -> None:
+        """A save waits for a teammate's: say for whom (from a saving thread, too)."""
+        message = f"Saving: waiting for {holder.partition('@')[0]}'s save ({holder})."
+        if threading.get_ident() == self._thread_id:
+            self.notify(message, timeout=4)
+        else:
+            self.call_from_thread(self.notify, message, timeout=4)
 
     def notify(
         self,

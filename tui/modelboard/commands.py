@@ -74,7 +74,9 @@ class Context:
             self.say(f"ignored {note}")
         if location.is_default and ensure_default_store(location.path):
             self.say(f"created a new backlog at {location.path}")
-        return Store.open(location.path)
+        store = Store.open(location.path)
+        store.on_wait = lambda holder: self.say(f"saving: waiting for {holder} to finish saving")
+        return store
 
     def json(self, value: object) -> None:
         """Data as JSON on stdout: indented for a person at a terminal, compact for programs."""

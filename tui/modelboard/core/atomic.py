@@ -20,8 +20,15 @@ from pathlib import Path
 from modelboard.core.errors import LockTimeoutError, SaveError
 
 LOCK_TIMEOUT_SECONDS = 10.0
+"""A holder that keeps the lock this long without letting go is stuck: the waiter gives up.
+Others' saves one after the other are progress, however long the queue."""
 STALE_SECONDS = 60.0  # a lock or temporary file this old belongs to a process that died
+TELL_AFTER_SECONDS = 1.0  # a wait longer than this is said (the board, the command line)
 _POLL_SECONDS = 0.02
+_PATIENT_POLL_SECONDS = 0.004  # a waiter of over a second looks more often: no starving
+
+Waiting = Callable[[str], None]
+"""Told who holds the lock (`anna@host pid 12`) once a save has waited a second for it."""
 
 
 def lock_path(target: Path) -> Path:
@@ -29,9 +36,51 @@ def lock_path(target: Path) -> Path:
     return target.with_name(target.name + ".lock")
 
 
+class _Wait:
+    """A waiter's patience: it gives up only on a holder that keeps the lock for `timeout`
+    with no progress (the same holder all along), and says who it waits for after a second.
+    Every holder writes its name and the moment it took the lock into the lock file, so a
+    queue of saves one after the other reads as progress, however long it is."""
+
+    def __init__(self, target: Path, timeout: float, on_wait: Waiting | None) -> None:
+        self.target, self.timeout, self.on_wait = target, timeout, on_wait
+        self.start = self.progress = time.monotonic()
+        self.holder: str | None = None
+        self.told = ""
+
+    def pause(self, holder: str) -> None:
+        """Sleep a moment before trying again, or give up on a stuck holder."""
+        now = time.monotonic()
+        if holder != self.holder:
+            self.holder, self.progress = holder, now
+        name = holder_name(holder)
+        if now - self.progress >= self.timeout:
+            raise LockTimeoutError(
+                f"{self.target} is being saved by {name or 'another process'}, which has held "
+                f"it for {self.timeout:.0f} s without finishing; gave up, nothing was written"
+            )
+        if (
+            self.on_wait is not None
+            and now - self.start >= TELL_AFTER_SECONDS
+            and name != self.told
+        ):
+            self.told = name
+            self.on_wait(name or "another process")
+        waited = now - self.start
+        time.sleep(_POLL_SECONDS if waited < TELL_AFTER_SECONDS else _PATIENT_POLL_SECONDS)
+
+
+def holder_name(holder: str) -> str:
+    """`anna@host pid 12` from what a holder wrote into the lock file."""
+    return holder.split("\n", 1)[0].strip()
+
+
 @contextlib.contextmanager
-def locked(target: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
-    """Hold the store's sidecar lock; raise LockTimeoutError naming the holder after `timeout`.
+def locked(
+    target: Path, timeout: float = LOCK_TIMEOUT_SECONDS, on_wait: Waiting | None = None
+) -> Iterator[None]:
+    """Hold the store's sidecar lock; raise LockTimeoutError naming the holder when it keeps
+    the lock for `timeout` without progress; `on_wait` hears who it waits for after a second.
 
     The lock file is opened without following links and must be a plain file with one link,
     so nobody can point it at another file. It is never deleted. It gets the store's mode and
@@ -46,18 +95,16 @@ def locked(target: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             raise SaveError(f"the lock file {path} is not a plain file; remove it and try again")
-        deadline = time.monotonic() + timeout
+        wait = _Wait(target, timeout, on_wait)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _timed_out(target, _read_holder(fd), timeout) from None
-                time.sleep(_POLL_SECONDS)
+                wait.pause(_read_holder(fd))
             except OSError as error:
                 if error.errno in (errno.ENOLCK, errno.EOPNOTSUPP):
-                    with _exclusive_file_lock(target, timeout):
+                    with _exclusive_file_lock(target, wait):
                         yield
                     return
                 raise SaveError(f"cannot lock {path}: {error.strerror}") from error
@@ -106,19 +153,11 @@ def _share_like_store(fd: int, target: Path) -> None:
         os.fchmod(fd, stat.S_IMODE(info.st_mode) & 0o666)
 
 
-def _timed_out(target: Path, holder: str, timeout: float) -> LockTimeoutError:
-    return LockTimeoutError(
-        f"{target} is being saved by {holder or 'another process'}; "
-        f"gave up after {timeout:.0f} s, nothing was written"
-    )
-
-
 @contextlib.contextmanager
-def _exclusive_file_lock(target: Path, timeout: float) -> Iterator[None]:
+def _exclusive_file_lock(target: Path, wait: _Wait) -> Iterator[None]:
     """A lock where `flock` does not work: a file only one process can create. A holder that
     died leaves it behind: on this host that is seen from its pid, elsewhere from its age."""
     path = target.with_name(target.name + ".lock.held")
-    deadline = time.monotonic() + timeout
     while True:
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -129,9 +168,7 @@ def _exclusive_file_lock(target: Path, timeout: float) -> Iterator[None]:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
                 continue
-            if time.monotonic() >= deadline:
-                raise _timed_out(target, holder, timeout) from None
-            time.sleep(_POLL_SECONDS)
+            wait.pause(holder)
         except OSError as error:
             raise SaveError(
                 f"cannot lock {target}: this filesystem has no locks and {path} cannot be "
@@ -159,7 +196,7 @@ def _abandoned(path: Path, holder: str) -> bool:
         age = time.time() - os.lstat(path).st_mtime
     except OSError:
         return False
-    host, _, pid = holder.partition("@")[2].partition(" pid ")
+    host, _, pid = holder_name(holder).partition("@")[2].partition(" pid ")
     if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
         return True
     return age > STALE_SECONDS
@@ -179,7 +216,8 @@ def _write_holder(fd: int) -> None:
     with contextlib.suppress(OSError):
         os.ftruncate(fd, 0)
         user = os.environ.get("USER") or os.environ.get("LOGNAME") or str(os.getuid())
-        os.pwrite(fd, f"{user}@{socket.gethostname()} pid {os.getpid()}\n".encode(), 0)
+        holder = f"{user}@{socket.gethostname()} pid {os.getpid()}\n{time.time():.6f}\n"
+        os.pwrite(fd, holder.encode(), 0)
 
 
 def _read_holder(fd: int) -> str:

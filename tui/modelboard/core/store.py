@@ -14,7 +14,7 @@ import re
 import stat
 import time
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -195,6 +195,8 @@ class Store:
         self._remembered: bytes | None = None  # the bytes whose parse the cache holds
         self.last_backup: Path | None = None
         """The copy of the file as it was before the last save, if one could be kept."""
+        self.on_wait: Callable[[str], None] | None = None
+        """Told who holds the lock when a save has waited a second for it."""
 
     @classmethod
     def open(cls, path: Path, cached: bool = False) -> Store:
@@ -305,7 +307,7 @@ class Store:
         if not change.steps:
             return change
         self._refuse_if_read_only()
-        with locked(self.target):
+        with locked(self.target, on_wait=self.on_wait):
             for _ in range(SAVE_ATTEMPTS):
                 raw, info = self._read()
                 same = raw == self._raw
