@@ -54,3 +54,39 @@ def test_one_holder_that_does_not_let_go_is_given_up_on_by_name(store_file: Path
     finally:
         holder.join()
     assert told == [told[0]] and told[0].startswith("tester@")  # said once, by name
+
+
+def test_many_processes_saving_at_once_lose_nothing_and_none_gives_up(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight writer processes, six saves each, with a patience of a third of a second: far
+    shorter than the queue, so only waiting on progress lets every save through."""
+    import multiprocessing
+
+    from modelboard.core import operations
+    from modelboard.core.actor import Actor
+    from modelboard.core.store import Store
+    from tests.conftest import NOW
+
+    monkeypatch.setattr(atomic, "LOCK_TIMEOUT_SECONDS", 0.3)  # the forked children inherit it
+
+    def write(number: int) -> None:
+        store, actor = Store.open(store_file), Actor(f"user{number}", NOW)
+        for n in range(6):
+            store.save(operations.add_item(store.backlog, {"title": f"{number}-{n}"}, actor))
+            mine = f"M-{number + 1}"  # each their own item: a conflict is not what is tested
+            store.save(operations.edit_item(store.backlog, mine, {"owner": f"u{n}"}, actor))
+
+    first = Store.open(store_file)
+    for number in range(8):
+        first.save(operations.add_item(first.backlog, {"title": f"own {number}"}, Actor("t", NOW)))
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=write, args=(n,)) for n in range(8)]
+    for process in writers:
+        process.start()
+    for process in writers:
+        process.join(120)
+    assert [p.exitcode for p in writers] == [0] * 8
+    titles = {item.title for item in Store.open(store_file).backlog.items.values()}
+    owned = {f"own {w}" for w in range(8)}
+    assert titles == owned | {f"{w}-{n}" for w in range(8) for n in range(6)}

@@ -77,7 +77,7 @@ def holder_name(holder: str) -> str:
 
 @contextlib.contextmanager
 def locked(
-    target: Path, timeout: float = LOCK_TIMEOUT_SECONDS, on_wait: Waiting | None = None
+    target: Path, timeout: float | None = None, on_wait: Waiting | None = None
 ) -> Iterator[None]:
     """Hold the store's sidecar lock; raise LockTimeoutError naming the holder when it keeps
     the lock for `timeout` without progress; `on_wait` hears who it waits for after a second.
@@ -95,7 +95,7 @@ def locked(
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
             raise SaveError(f"the lock file {path} is not a plain file; remove it and try again")
-        wait = _Wait(target, timeout, on_wait)
+        wait = _Wait(target, LOCK_TIMEOUT_SECONDS if timeout is None else timeout, on_wait)
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

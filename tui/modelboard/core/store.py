@@ -22,7 +22,12 @@ from typing import Any
 
 from modelboard.core.change import Change, apply_to_data
 from modelboard.core.defaults import DEFAULT_STORE
-from modelboard.core.errors import OperationError, SaveError, StoreUnreadableError
+from modelboard.core.errors import (
+    ModelboardError,
+    OperationError,
+    SaveError,
+    StoreUnreadableError,
+)
 from modelboard.core.locations import private_directory
 from modelboard.core.model import (
     FORMAT_VERSION,
@@ -66,6 +71,14 @@ class Snapshot:
     signature: Signature
     backlog: Backlog
     generation: int
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """The file as someone else left it, read and parsed while not holding the lock."""
+
+    raw: bytes
+    data: dict[str, Any]
 
 
 def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
@@ -307,13 +320,19 @@ class Store:
         if not change.steps:
             return change
         self._refuse_if_read_only()
+        ahead = self._read_ahead()
         with locked(self.target, on_wait=self.on_wait):
             for _ in range(SAVE_ATTEMPTS):
                 raw, info = self._read()
                 same = raw == self._raw
-                if not same:
+                if same:
+                    theirs = self._data
+                elif ahead is not None and raw == ahead.raw:
+                    theirs = ahead.data  # settled and parsed before the lock: only compared
+                else:
                     raw, info = self._settled(raw, info)
-                theirs = self._data if same else parse_store(raw, self.path)
+                    theirs = parse_store(raw, self.path)
+                ahead = None
                 writable_shape(theirs, self.path)
                 applied = rebase(
                     change,
@@ -375,6 +394,20 @@ class Store:
                 f"read-only: you may not write {self.path}; nothing was changed "
                 "(ask its owner for write access, for example through its group)"
             )
+
+    def _read_ahead(self) -> _Ahead | None:
+        """Someone else's save, settled and parsed before the lock is taken, so that a save
+        holding the lock only compares bytes (the lock is held for what must be exclusive).
+        None when the file is as this store last saw it, or cannot be read just now (the
+        save, under the lock, then reads it again and says why)."""
+        try:
+            raw, info = self._read()
+            if raw == self._raw:
+                return None
+            raw, info = self._settled(raw, info)
+            return _Ahead(raw, parse_store(raw, self.path))
+        except ModelboardError:
+            return None
 
     def _settled(self, raw: bytes, info: os.stat_result) -> tuple[bytes, os.stat_result]:
         """The file someone else changed, once they have finished writing it.
