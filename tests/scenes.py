@@ -76,7 +76,7 @@ async def _reveal(pilot: Pilot[None]) -> None:
             voting.cast(started, items[0], name, dict(zip(KEYS, scores, strict=True)), name, NOW)
         return started
 
-    change_session(session.store.target, begin)
+    change_session(session.store.target, begin, NOW)
     await pilot.press("P", "4", "down", "4", "down", "2", "enter", "v")
 
 

@@ -92,6 +92,9 @@ def test_agreeing_saves_scores_with_every_vote_and_counts_as_reviewed(demo: Path
     session = voting.start(store.backlog, ["M-6", "M-1"], anna, "host", "anna")
     voting.cast(session, "M-6", "anna", {"value": 2, "feasibility": 4}, "anna", NOW)
     voting.cast(session, "M-6", "bob", {"value": 4, "feasibility": 4}, "bob", NOW)
+    with pytest.raises(SessionError, match="reveal the votes on M-6 first"):
+        voting.agreed_scores(session, "M-6")
+    voting.reveal(session, "M-6", "anna")
     scores = voting.agreed_scores(session, "M-6", {"feasibility": 5})
     assert scores == {"value": 3, "feasibility": 5}
     with pytest.raises(SessionError, match="only anna"):
@@ -120,8 +123,9 @@ def test_the_plan_takes_a_stage_the_unscored_or_the_stale(demo: Path) -> None:
         voting.plan(backlog, NOW, "limbo")
 
 
+names = st.text(st.characters(categories=("L", "N", "P", "S")), min_size=1, max_size=8)
 ballots = st.dictionaries(
-    st.text(min_size=1, max_size=8),
+    names,
     st.dictionaries(st.sampled_from(["value", "feasibility", "effort"]), st.integers(1, 5)),
     max_size=5,
 )
@@ -163,6 +167,8 @@ def test_the_verbs_against_a_real_file(demo: Path) -> None:
     again = Run("session", "start")
     assert again.code == 1 and f"facilitated by {ME}" in again.err
     assert Run("session", "vote", "M-6", "--score", "value=4", "--score", "effort=2").code == 0
+    early = Run("session", "agree", "M-6")
+    assert early.code == 1 and "reveal the votes on M-6 first" in early.err
     status = Run("session", "status", "--json").json()
     assert isinstance(status, dict) and status["current"] == "M-6" and status["voted"] == [ME]
     assert Run("session", "vote", "M-6").code == 2
@@ -199,7 +205,7 @@ def test_a_session_left_behind_is_said_and_anyone_may_end_it(demo: Path) -> None
         session.facilitator = "nobody-here"
         return session
 
-    change_session(demo, as_someone_else)
+    change_session(demo, as_someone_else, NOW)
     refused = Run("session", "end", now=NOW + dt.timedelta(minutes=5))
     assert refused.code == 1 and "only nobody-here" in refused.err
     start = Run("session", "start", now=later)
@@ -242,8 +248,83 @@ def test_three_users_vote_and_nobody_votes_as_someone_else() -> None:
         assert alice("session", "reveal", "M-6") == 0
         assert bob("session", "vote", "M-6", "--score", "value=1") == 1  # too late
         assert alice("session", "agree", "M-6") == 0
+        sidecar.chmod(0o600)  # a session file bob cannot read is not bob's to remove
+        assert bob("session", "end") == 1 and sidecar.exists()
+        sidecar.chmod(0o664)
         assert alice("session", "end") == 0
         data = tomllib.loads(store.read_text())
         assert data["items"]["M-6"]["scores"]["value"] == 4  # the median of 3 and 5
         assert data["sessions"][-1]["disagreements"] == ["M-6"]  # effort 1 and 4
         assert data["sessions"][-1]["participants"] == sorted([str(ALICE), str(BOB)])
+
+
+def test_any_activity_keeps_a_session_alive(demo: Path) -> None:
+    assert Run("session", "start").code == 0
+    late = NOW + voting.ABANDONED_AFTER - dt.timedelta(minutes=1)
+    assert Run("session", "vote", "M-6", "--score", "value=3", now=late).code == 0
+    status = Run("session", "status", "--json", now=late + dt.timedelta(minutes=30)).json()
+    assert isinstance(status, dict) and status["abandoned"] is False
+
+
+def test_the_facilitator_never_overwrites_someones_own_vote(demo: Path) -> None:
+    backlog = Store.open(demo).backlog
+    session = voting.start(backlog, ["M-6", "M-1"], Actor("anna", NOW), "host", "anna")
+    voting.cast(session, "M-6", "bob", {"value": 1}, "bob", NOW)
+    with pytest.raises(SessionError, match="bob has voted on M-6 themselves"):
+        voting.cast(session, "M-6", "bob", {"value": 5}, "anna", NOW)
+    voting.cast(session, "M-6", "carl", {"value": 4}, "anna", NOW)
+    voting.reveal(session, "M-6", "anna")
+    value = voting.tally(session, "M-6")[0]
+    assert value.words() == "(bob 1, carl (typed in by anna) 4; spread 3, disagreement)"
+
+
+def test_agreeing_another_item_moves_nobody_and_an_ending_session_takes_no_votes(
+    demo: Path,
+) -> None:
+    backlog = Store.open(demo).backlog
+    session = voting.start(backlog, ["M-6", "M-1", "M-26"], Actor("anna", NOW), "h", "anna")
+    voting.settle(session, "M-1", {"value": 3})
+    assert session.current == "M-6"
+    voting.settle(session, "M-6", {"value": 3})
+    assert session.current == "M-26"  # M-1 is agreed already: skipped
+    session.closing = True
+    with pytest.raises(SessionError, match="ending the session"):
+        voting.cast(session, "M-26", "bob", {"value": 2}, "bob", NOW)
+
+
+def test_ending_closes_votes_first_and_records_once(demo: Path) -> None:
+    from modelboard.core.voting_file import begin_ending
+
+    assert Run("session", "start").code == 0
+    assert Run("session", "vote", "M-6", "--score", "value=3").code == 0
+    begin_ending(demo, ME, NOW)  # an end under way (say, the screen's)
+    late_vote = Run("session", "vote", "M-6", "--score", "value=5")
+    assert late_vote.code == 1 and "ending the session" in late_vote.err
+    assert Run("session", "end").code == 1  # being ended already
+    later = NOW + dt.timedelta(minutes=2)  # the first end died: it may be ended again
+    assert Run("session", "end", now=later).code == 0
+    assert len(tomllib.loads(demo.read_text())["sessions"]) == 1 + len(
+        tomllib.loads(demo_store_text(NOW)).get("sessions", [])
+    )
+
+
+def test_a_fifo_or_a_folder_in_the_session_files_place_is_named(demo: Path) -> None:
+    os.mkfifo(session_path(demo))
+    status = Run("session", "status")  # returns at once: no reader waits on a FIFO
+    assert status.code == 1 and "not a plain file" in status.err
+    assert Run("session", "end").code == 0 and not session_path(demo).exists()
+    session_path(demo).mkdir()
+    assert Run("session", "vote", "M-6", "--score", "value=1").code == 1
+    ended = Run("session", "end")
+    assert ended.code == 1 and "is a folder; remove it by hand" in ended.err
+    assert Run("list").code == 0 and Run("check").code == 0
+
+
+@pytest.mark.skipif(not IS_ROOT, reason="needs root to act as another user")
+def test_nobody_starts_a_session_on_a_store_they_may_not_write() -> None:
+    with team_folder() as folder:
+        store = folder / "backlog.toml"
+        store.write_text(demo_store_text(NOW))
+        os.chmod(store, 0o644)  # root's; bob may not write it
+        code = run_as(BOB, lambda: _cli("--file", str(store), "session", "start"), folder / "b")
+        assert code == 1 and not session_path(store).exists()

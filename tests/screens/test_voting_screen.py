@@ -37,7 +37,7 @@ def vote_elsewhere(path: Path, voter: str, scores: dict[str, int]) -> None:
         voting.join(session, voter, NOW)
         return session
 
-    change_session(path, cast)
+    change_session(path, cast, NOW)
 
 
 def text(screen: VotingScreen, selector: str) -> str:
@@ -82,6 +82,7 @@ async def test_a_participant_follows_and_cannot_lead(demo_file: Path) -> None:
     change_session(
         demo_file,
         lambda _: voting.start(store.backlog, ["M-6", "M-1"], Actor("carl", NOW), "h", "carl"),
+        NOW,
     )
     app = make_app(demo_file)
     app.voter = "bob"
@@ -101,7 +102,7 @@ async def test_a_participant_follows_and_cannot_lead(demo_file: Path) -> None:
             voting.step(session, 1)
             return session
 
-        change_session(demo_file, next_item)  # carl goes on, from his own screen
+        change_session(demo_file, next_item, NOW)  # carl goes on, from his own screen
         await pilot.pause(0.8)
         assert screen.voting.current == "M-1" and "M-1" in text(screen, "#vote-head")
         change_session(demo_file, lambda _: None)  # carl ends it
@@ -114,6 +115,7 @@ async def test_the_board_says_when_a_session_runs(demo_file: Path) -> None:
     change_session(
         demo_file,
         lambda _: voting.start(store.backlog, ["M-6"], Actor("carl", NOW), "h", "carl"),
+        NOW,
     )
     app = make_app(demo_file)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -362,7 +362,8 @@ class ModelboardApp(App[None]):
             return
         from modelboard.screens.session_start import SessionStartScreen
 
-        self.push_screen(SessionStartScreen(), self._start_voting)
+        stage = getattr(self.screen, "focused_stage", lambda: None)()
+        self.push_screen(SessionStartScreen(stage), self._start_voting)
 
     def _start_voting(self, scope: dict[str, Any] | None) -> None:
         import socket
@@ -387,7 +388,12 @@ class ModelboardApp(App[None]):
                     session.backlog, item_ids, actor, socket.gethostname(), self.voter
                 )
 
-            change_session(session.store.target, begin)
+            if session.store.read_only:
+                raise voting.SessionError(
+                    "read-only: you may not write this store, so agreed scores could not be "
+                    "saved; someone who may write it facilitates"
+                )
+            change_session(session.store.target, begin, actor.now)
         except ModelboardError as error:
             self.notify(error.message, severity="error")
             return

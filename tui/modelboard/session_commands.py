@@ -4,6 +4,7 @@ from a shell. Each participant's own process writes their vote; the OS user is t
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 from typing import Any
 
@@ -15,7 +16,13 @@ from modelboard.core.store import Store
 from modelboard.core.text import plural
 from modelboard.core.times import iso
 from modelboard.core.voting import SessionError, VotingSession
-from modelboard.core.voting_file import change_session, read_session
+from modelboard.core.voting_file import (
+    begin_ending,
+    change_session,
+    finish_ending,
+    read_session,
+    remove_damaged,
+)
 
 
 def running(store: Store) -> VotingSession:
@@ -46,13 +53,18 @@ def refuse_second(session: VotingSession | None, now: Any) -> None:
 def cmd_session_start(args: argparse.Namespace, ctx: Context) -> int:
     """Start a session on the chosen items; the caller facilitates."""
     store = ctx.store()
+    if store.read_only:
+        raise SessionError(
+            f"read-only: you may not write {store.path}, so the scores agreed could not be "
+            "saved; someone who may write it facilitates"
+        )
     item_ids = voting.plan(store.backlog, ctx.now, args.stage, args.unscored, args.stale)
 
     def begin(current: VotingSession | None) -> VotingSession:
         refuse_second(current, ctx.now)
         return voting.start(store.backlog, item_ids, ctx.actor, socket.gethostname(), os_user())
 
-    session = change_session(store.target, begin)
+    session = change_session(store.target, begin, ctx.now)
     assert session is not None
     ctx.out(" ".join(session.items))
     ctx.say(
@@ -81,7 +93,7 @@ def cmd_session_vote(args: argparse.Namespace, ctx: Context) -> int:
         voting.cast(session, args.id, who, scores, who, ctx.now)
         return session
 
-    session = change_session(store.target, vote)
+    session = change_session(store.target, vote, ctx.now)
     assert session is not None
     ctx.say(
         f"{who} voted on {args.id}; votes so far: {len(session.voters(args.id))} "
@@ -101,7 +113,7 @@ def cmd_session_reveal(args: argparse.Namespace, ctx: Context) -> int:
             voting.reveal(session, args.id, who)
         return session
 
-    session = change_session(store.target, show)
+    session = change_session(store.target, show, ctx.now)
     assert session is not None
     if args.json:
         ctx.json(voting.tally_json(session, args.id))
@@ -132,7 +144,7 @@ def cmd_session_agree(args: argparse.Namespace, ctx: Context) -> int:
         voting.settle(current, args.id, scores)
         return current
 
-    after = change_session(store.target, settled)
+    after = change_session(store.target, settled, ctx.now)
     assert after is not None
     agreed = ", ".join(f"{k} {v}" for k, v in scores.items())
     following = f"; next: {after.current}" if after.current else "; that was the last item"
@@ -183,27 +195,27 @@ def cmd_session_status(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_session_end(args: argparse.Namespace, ctx: Context) -> int:
-    """End the session: recorded in the store, the sidecar removed."""
+    """End the session: closed to votes, recorded in the store, the sidecar removed."""
     store = ctx.store()
     try:
-        session = read_session(store.target)
-    except SessionError as error:  # damaged: ending it is the way out
-        change_session(store.target, lambda _: None, damaged_ok=True)
-        ctx.say(f"{error.message}; removed it")
+        read_session(store.target)
+    except SessionError as error:  # damaged, or not a file: ending it is the way out
+        if "permission denied" in error.message:
+            raise
+        done = remove_damaged(store.target, os.geteuid(), ctx.now)
+        ctx.say(f"{error.message.partition(';')[0]}; {done}")
         return EXIT_OK
-    session = _must(session)
-    if os_user() != session.facilitator and not session.abandoned(ctx.now):
-        raise SessionError(
-            f"only {session.facilitator}, who facilitates, ends the session "
-            f"(anyone may, once nothing happened for {voting.ABANDONED_AFTER.seconds // 3600} "
-            "hours)"
-        )
-    if session.agreed or session.votes:
-        store.save(voting.end_record(store.backlog, session, ctx.actor))
-    change_session(store.target, lambda _: None, damaged_ok=True)
-    people = len(set(session.participants) | {n for b in session.votes.values() for n in b})
+    ending = begin_ending(store.target, os_user(), ctx.now)
+    recorded = any(
+        r.at >= ending.started and r.by == ending.facilitator for r in store.backlog.log.sessions
+    )
+    if (ending.agreed or ending.votes) and not recorded:
+        store.save(voting.end_record(store.backlog, ending, ctx.actor))
+    finish_ending(store.target, ending)
+    voters = {n for ballots in ending.votes.values() for n in ballots}
+    people = len(set(ending.participants) | voters)
     ctx.say(
-        f"ended the session: {plural(len(session.agreed), 'item')} agreed, "
+        f"ended the session: {plural(len(ending.agreed), 'item')} agreed, "
         f"{plural(people, 'person', 'people')}"
     )
     return EXIT_OK

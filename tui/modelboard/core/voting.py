@@ -67,6 +67,8 @@ class VotingSession:
     agreed: dict[str, dict[str, int]] = field(default_factory=dict)
     before: dict[str, tuple[float | None, int | None]] = field(default_factory=dict)
     """Each item's priority and rank when the session started."""
+    closing: bool = False
+    """The facilitator is ending it: no more votes (so none is lost from the record)."""
 
     @property
     def current(self) -> str | None:
@@ -94,6 +96,8 @@ class VotingSession:
 
     def abandoned(self, now: dt.datetime) -> bool:
         """Nobody touched it for ABANDONED_AFTER: anyone may end it."""
+        if self.touched > now + dt.timedelta(days=1):
+            return True  # a clock far ahead, or a hand edit: not a live session
         return now - self.touched > ABANDONED_AFTER
 
 
@@ -177,6 +181,10 @@ def cast(
     """A vote on an item not yet revealed; a second vote by the same person changes theirs.
     Only the facilitator may enter a vote for someone else (one screen in a room)."""
     _require_item(session, item_id)
+    if not voter.strip() or not voter.isprintable() or len(voter) > 200:
+        raise SessionError("a voter's name is one line of text")
+    if session.closing:
+        raise SessionError(f"{session.facilitator} is ending the session; votes are closed")
     if entered_by != voter and entered_by != session.facilitator:
         raise SessionError(
             f"only {session.facilitator}, who facilitates, may vote for someone else"
@@ -202,6 +210,8 @@ def cast(
         raise SessionError("a vote needs at least one score, for example --score value=4")
     ballots = session.votes.setdefault(item_id, {})
     old = ballots.get(voter)
+    if old is not None and old.entered_by == voter and entered_by != voter:
+        raise SessionError(f"{voter} has voted on {item_id} themselves; their vote stays theirs")
     ballots[voter] = Ballot({**(old.scores if old else {}), **clean}, now, entered_by)
     session.participants.setdefault(voter, now)
 
@@ -224,6 +234,8 @@ class Tally:
     criterion: str
     votes: dict[str, int]
     """voter -> score, in the order they voted."""
+    typed_by: dict[str, str] = field(default_factory=dict)
+    """voter -> the facilitator who typed in their vote (one screen in a room)."""
 
     @property
     def median(self) -> float | None:
@@ -245,9 +257,16 @@ class Tally:
 
     def words(self) -> str:
         """`value 4 (anna 4, bob 5, carl 3; spread 2, disagreement)`."""
-        people = ", ".join(f"{name} {score}" for name, score in self.votes.items())
+        if not self.votes:
+            return "(no votes)"
+        people = ", ".join(f"{self.voter(name)} {score}" for name, score in self.votes.items())
         tail = f"spread {self.spread}" + (", disagreement" if self.disagreement else "")
         return f"({people}; {tail})"
+
+    def voter(self, name: str) -> str:
+        """`bob`, or `bob (typed in by anna)`."""
+        by = self.typed_by.get(name)
+        return f"{name} (typed in by {by})" if by else name
 
 
 def tally(session: VotingSession, item_id: str) -> list[Tally]:
@@ -256,7 +275,9 @@ def tally(session: VotingSession, item_id: str) -> list[Tally]:
     order = session.voters(item_id)
     return [
         Tally(
-            key, {name: ballots[name].scores[key] for name in order if key in ballots[name].scores}
+            key,
+            {name: ballots[name].scores[key] for name in order if key in ballots[name].scores},
+            {name: b.entered_by for name, b in ballots.items() if b.entered_by != name},
         )
         for key in session.criteria
     ]
@@ -285,7 +306,11 @@ def tally_json(session: VotingSession, item_id: str) -> dict[str, Any]:
 def agreed_scores(
     session: VotingSession, item_id: str, given: Mapping[str, int | None] | None = None
 ) -> dict[str, int]:
-    """The scores to save: the medians, with any given by the facilitator instead."""
+    """The scores to save: the medians, with any given by the facilitator instead. Votes
+    are revealed first, so everyone sees the spread (and no vote comes in after)."""
+    _require_item(session, item_id)
+    if session.votes.get(item_id) and item_id not in session.revealed:
+        raise SessionError(f"reveal the votes on {item_id} first, so everyone sees the spread")
     scores = {t.criterion: t.agreed_default for t in tally(session, item_id)}
     for key, value in (given or {}).items():
         if key not in session.criteria:
@@ -318,6 +343,9 @@ def agree_change(
     item = backlog.item(item_id)
     if item is None:
         raise SessionError(f"{item_id} is no longer in the backlog")
+    scores = {k: v for k, v in scores.items() if backlog.board.criterion(k) is not None}
+    if not scores:
+        raise SessionError("none of these criteria is on the board any more")
     new = {**item.scores, **scores}
     described = ", ".join(
         f"{t.criterion} {new.get(t.criterion, '-')} {t.words()}"
@@ -346,7 +374,8 @@ def agree_change(
 def settle(session: VotingSession, item_id: str, scores: Mapping[str, int]) -> None:
     """The item is agreed: the session goes on to the next item not agreed yet."""
     session.agreed[item_id] = dict(scores)
-    step(session, 1)
+    if session.current == item_id:  # agreeing another item (or again) moves nobody
+        step(session, 1)
 
 
 def step(session: VotingSession, offset: int) -> None:
@@ -436,6 +465,7 @@ def to_data(session: VotingSession) -> dict[str, Any]:
         "revealed": session.revealed,
         "agreed": session.agreed,
         "before": {k: list(v) for k, v in session.before.items()},
+        "closing": session.closing,
     }
 
 
@@ -446,38 +476,56 @@ def from_data(data: Any) -> VotingSession:
             raise ValueError("not a session of this version")
         votes: dict[str, dict[str, Ballot]] = {}
         for item_id, ballots in _dict(data["votes"]).items():
-            votes[str(item_id)] = {
-                str(name): Ballot(
-                    {str(k): _score(v) for k, v in _dict(b["scores"]).items()},
+            votes[_name(item_id)] = {
+                _name(name): Ballot(
+                    {_name(k): _score(v) for k, v in _dict(b["scores"]).items()},
                     _time(b["at"]),
-                    str(b["entered_by"]),
+                    _name(b["entered_by"]),
                 )
                 for name, b in _dict(ballots).items()
             }
+        items = [_name(i) for i in _list(data["items"])]
+        position = data["position"]
+        if isinstance(position, bool) or not isinstance(position, int):
+            raise TypeError("the position is not a whole number")
         return VotingSession(
-            facilitator=str(data["facilitator"]),
-            host=str(data["host"]),
+            facilitator=_name(data["facilitator"]),
+            host=_name(data["host"]),
             started=_time(data["started"]),
             touched=_time(data["touched"]),
-            criteria=[str(c) for c in _list(data["criteria"])],
-            items=[str(i) for i in _list(data["items"])],
-            position=int(data["position"]),
-            participants={str(k): _time(v) for k, v in _dict(data["participants"]).items()},
+            criteria=[_name(c) for c in _list(data["criteria"])],
+            items=items,
+            position=max(0, min(position, len(items))),
+            participants={_name(k): _time(v) for k, v in _dict(data["participants"]).items()},
             votes=votes,
-            revealed=[str(i) for i in _list(data["revealed"])],
+            revealed=[_name(i) for i in _list(data["revealed"])],
             agreed={
-                str(k): {str(c): _score(s) for c, s in _dict(v).items()}
+                _name(k): {_name(c): _score(s) for c, s in _dict(v).items()}
                 for k, v in _dict(data["agreed"]).items()
             },
             before={
-                str(k): (_number(v[0]), None if v[1] is None else int(v[1]))
+                _name(k): (_number(v[0]), None if v[1] is None else _rank(v[1]))
                 for k, v in _dict(data["before"]).items()
             },
+            closing=data.get("closing") is True,
         )
     except KeyError as error:
         raise SessionError(f"the session file is damaged (no {error})") from None
     except (TypeError, ValueError, IndexError, OverflowError) as error:
         raise SessionError(f"the session file is damaged ({error})") from None
+
+
+def _name(value: Any) -> str:
+    """A name, an id or a criterion: one short line of printable text."""
+    if not isinstance(value, str) or not value or len(value) > 200 or not value.isprintable():
+        raise ValueError(f"{str(value)[:40]!r} is not a name")
+    return value
+
+
+def _rank(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 10**9:
+        raise ValueError(f"a rank of {value!r}")
+    return value
 
 
 def _dict(value: Any) -> dict[Any, Any]:

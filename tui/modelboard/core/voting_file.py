@@ -9,6 +9,7 @@ by the screens until revealed; the file itself is as readable as the store.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import stat
@@ -16,7 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from modelboard.core.atomic import locked, write_atomically
-from modelboard.core.voting import SessionError, VotingSession, from_data, to_data
+from modelboard.core.times import utc_now
+from modelboard.core.voting import (
+    ABANDONED_AFTER,
+    SessionError,
+    VotingSession,
+    from_data,
+    to_data,
+)
 
 MAX_BYTES = 4_000_000  # a session of 10,000 items with ten voters is well below this
 
@@ -41,11 +49,22 @@ def read_session(target: Path) -> VotingSession | None:
     """The running session, None when there is none; a damaged file raises SessionError."""
     path = session_path(target)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        # O_NONBLOCK: a FIFO put in its place must not hang every session command
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
+    except PermissionError:
+        raise SessionError(
+            f"cannot read {path}: permission denied; it needs the store's group and mode "
+            "(the facilitator may end it)"
+        ) from None
     except OSError as error:
-        raise SessionError(f"cannot read {path}: {error.strerror}") from None
+        raise SessionError(
+            f"cannot read {path}: {error.strerror}; `session end` removes it"
+        ) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SessionError(f"{path} is not a plain file; `session end` removes it")
     with os.fdopen(fd, "rb") as handle:
         raw = handle.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
@@ -65,9 +84,12 @@ def read_session(target: Path) -> VotingSession | None:
 Act = Callable[[VotingSession | None], VotingSession | None]
 
 
-def change_session(target: Path, act: Act, damaged_ok: bool = False) -> VotingSession | None:
+def change_session(
+    target: Path, act: Act, now: dt.datetime | None = None, damaged_ok: bool = False
+) -> VotingSession | None:
     """Read the session under the store's lock, let `act` change it (or end it: None), and
-    write it back atomically. `damaged_ok`: a damaged file reads as no session (to end it)."""
+    write it back atomically, as touched `now`. `damaged_ok`: a damaged file reads as no
+    session (to end it)."""
     with locked(target):
         try:
             session = read_session(target)
@@ -78,14 +100,82 @@ def change_session(target: Path, act: Act, damaged_ok: bool = False) -> VotingSe
         result = act(session)
         path = session_path(target)
         if result is None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
+            _remove(path)
             return None
+        result.touched = now or utc_now()
         existed = path.exists()
         write_atomically(path, json.dumps(to_data(result), indent=1).encode("utf-8"))
         if not existed:
             _share_like_store(path, target)
         return result
+
+
+ENDING_SECONDS = 60  # an end that has not finished in a minute died: it may be ended again
+
+
+def begin_ending(target: Path, who: str, now: dt.datetime) -> VotingSession:
+    """Close the session to votes, under the lock, and return it as it is then: every vote
+    acknowledged before is in the record, and any later one is refused, not lost. The
+    facilitator ends a session; anyone ends one left behind."""
+
+    def close(session: VotingSession | None) -> VotingSession:
+        if session is None:
+            raise SessionError("no prioritisation session is running")
+        if who != session.facilitator and not session.abandoned(now):
+            raise SessionError(
+                f"only {session.facilitator}, who facilitates, ends the session (anyone may "
+                "once nothing happened for two hours)"
+            )
+        if session.closing and (now - session.touched).total_seconds() < ENDING_SECONDS:
+            raise SessionError("the session is being ended already")
+        session.closing = True
+        return session
+
+    ending = change_session(target, close, now)
+    assert ending is not None
+    return ending
+
+
+def finish_ending(target: Path, ending: VotingSession) -> None:
+    """Remove the session file once its record is saved (the same session only)."""
+
+    def gone(session: VotingSession | None) -> VotingSession | None:
+        if session is not None and session.started != ending.started:
+            return session  # a new session began meanwhile: not ours to remove
+        return None
+
+    change_session(target, gone, damaged_ok=True)
+
+
+def remove_damaged(target: Path, who_uid: int, now: dt.datetime) -> str:
+    """Remove a session file that cannot be read as a session: its owner may, and anyone
+    once nobody touched it for ABANDONED_AFTER (a file another user cannot read is not
+    damaged, only theirs). Returns what was done, in words."""
+    path = session_path(target)
+    with locked(target):
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            return "no session file"
+        age = now.timestamp() - info.st_mtime
+        if info.st_uid != who_uid and age < ABANDONED_AFTER.total_seconds():
+            raise SessionError(
+                f"{path} is not readable as a session, and it is not yours; its owner may "
+                "end it, or anyone once it is two hours old"
+            )
+        _remove(path)
+    return f"removed {path}"
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        raise SessionError(f"{path} is a folder; remove it by hand") from None
+    except OSError as error:
+        raise SessionError(f"cannot remove {path}: {error.strerror}") from None
 
 
 def _share_like_store(path: Path, target: Path) -> None:

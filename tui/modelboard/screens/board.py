@@ -169,6 +169,11 @@ class BoardScreen(ItemsScreen[None]):
         parts.extend(self._notes)
         self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))
 
+    def focused_stage(self) -> str | None:
+        """The stage of the focused column (a prioritisation session may rate just it)."""
+        stages = self.session.backlog.board.stages
+        return stages[self.column] if 0 <= self.column < len(stages) else None
+
     def focused_item(self) -> Item | None:
         """The item under the cursor, if any."""
         items = self.view.columns[self.column] if self.view.columns else ()

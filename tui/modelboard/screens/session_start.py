@@ -16,6 +16,7 @@ class SessionStartScreen(ModalScreen[dict[str, Any] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "scope('open')", "All open items"),
+        Binding("c", "scope('column')", "This column"),
         Binding("u", "scope('unscored')", "Unscored"),
         Binding("s", "scope('stale')", "Stale"),
         Binding("escape,n", "cancel", "Cancel"),
@@ -25,20 +26,32 @@ class SessionStartScreen(ModalScreen[dict[str, Any] | None]):
         with Vertical(classes="dialog"):
             yield Static("Start a prioritisation session", classes="dialog-title")
             yield Static(
-                "You lead it: everyone else joins with P on their board or with "
-                "`modelboard session join`, votes in private, and sees the spread when you "
-                "reveal it. Which items will the team rate?",
+                "You lead; others join with P. Which items will the team rate?",
                 classes="dialog-text",
                 markup=False,
             )
+            column = f"c  the open items of {self.stage}\n" if self.stage else ""
             yield Static(
-                "o  every open item\nu  the unscored ones\ns  the stale ones\nesc  not now",
+                f"o  every open item\n{column}u  the unscored\ns  the stale\nesc  not now",
                 classes="dialog-keys",
                 markup=False,
             )
 
+    def __init__(self, stage: str | None = None) -> None:
+        super().__init__()
+        self.stage = stage
+        """The board's focused column, offered as the scope."""
+
     def action_scope(self, which: str) -> None:
-        self.dismiss({"unscored": which == "unscored", "stale": which == "stale"})
+        if which == "column" and not self.stage:
+            return
+        self.dismiss(
+            {
+                "unscored": which == "unscored",
+                "stale": which == "stale",
+                "stage": self.stage if which == "column" else None,
+            }
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

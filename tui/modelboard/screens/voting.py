@@ -23,7 +23,13 @@ from modelboard.core.model import Item
 from modelboard.core.scoring import priority
 from modelboard.core.text import field_label, plural
 from modelboard.core.voting import VotingSession
-from modelboard.core.voting_file import change_session, read_session, signature
+from modelboard.core.voting_file import (
+    begin_ending,
+    change_session,
+    finish_ending,
+    read_session,
+    signature,
+)
 from modelboard.render import plain
 from modelboard.screens.backlog_screen import BacklogScreen
 from modelboard.widgets.score_field import ScoreField
@@ -58,6 +64,8 @@ class VotingScreen(BacklogScreen[None]):
                 tooltip="End the session and record it (facilitator)"),
         Binding("up", "app.focus_previous", "Previous criterion", show=False, priority=True),
         Binding("down", "app.focus_next", "Next criterion", show=False, priority=True),
+        Binding("pageup", "scroll(-1)", "Page up", show=False),
+        Binding("pagedown", "scroll(1)", "Page down", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q,escape", "leave", "Leave", id="leave",
                 tooltip="Leave the screen; the session goes on"),
@@ -113,7 +121,7 @@ class VotingScreen(BacklogScreen[None]):
             return current
 
         try:
-            self.voting = change_session(self.session.store.target, changed)
+            self.voting = change_session(self.session.store.target, changed, self._now())
         except ModelboardError as error:
             self.notify(error.message, severity="error")
             self.poll()
@@ -165,8 +173,8 @@ class VotingScreen(BacklogScreen[None]):
         role = "you lead" if self.leads else f"{session.facilitator} leads"
         present = session.present(self._now())
         title = (
-            f"Prioritisation session  ·  {role}  ·  {number} of {len(session.items)}  ·  "
-            f"{plural(len(session.agreed), 'agreed', 'agreed')}  ·  {len(present)} present"
+            f"Session  ·  {role}  ·  {number} of {len(session.items)}  ·  "
+            f"{len(session.agreed)} agreed  ·  {len(present)} present"
         )
         self._text("#vote-title", title)
         item = self.item()
@@ -180,13 +188,20 @@ class VotingScreen(BacklogScreen[None]):
             self._text("#vote-doc", "")
             return
         if item is None:
-            self._text("#vote-head", f"{item_id} is no longer in the backlog (n: next)")
+            self._text("#vote-head", f"{item_id} is no longer in the backlog")
+            ahead = (
+                "n goes on to the next item." if self.leads else f"{session.facilitator} goes on."
+            )
+            self._text("#vote-label", ahead)
+            for selector in ("#vote-status", "#vote-tally", "#vote-doc"):
+                self._text(selector, "")
             return
         revealed = item_id in session.revealed
         if self._shown != (item_id, revealed):
             self._shown = (item_id, revealed)
             self._fill_fields(session, item_id, revealed)
-            self.query_one("#vote-body", VerticalScroll).scroll_home(animate=False)
+            body = self.query_one("#vote-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_home, animate=False)  # its label first
         value = priority(item.scores, self.session.backlog.board.criteria)
         shown = "--" if value is None else f"{value:.0f}"
         self._text("#vote-head", f"{item.id}  {plain(item.title)}  ·  {plain(item.stage)}  ·  "
@@ -266,7 +281,8 @@ class VotingScreen(BacklogScreen[None]):
 
     def action_vote(self) -> None:
         item_id = self.voting.current if self.voting else None
-        if item_id is None:
+        if item_id is None or self.item() is None:
+            self.notify("There is no item to vote on here.")
             return
         scores = self._scores()
         if self._write(lambda s: voting.cast(s, item_id, self.me, scores, self.me, self._now())):
@@ -322,35 +338,48 @@ class VotingScreen(BacklogScreen[None]):
 
         if not self._leader_only() or self.voting is None:
             return
-        session = self.voting
+        agreed = plural(len(self.voting.agreed), "item")
 
         def confirmed(yes: bool | None) -> None:
-            if not yes:
-                return
+            if yes:
+                self._end()
 
-            def recorded(_: object) -> None:
-                self._remove()
-
-            if session.agreed or session.votes:
-                record = voting.end_record(self.session.backlog, session, self.session.actor())
-                self.modelboard.commit(record, then=recorded)
-            else:
-                self._remove()
-
-        agreed = plural(len(session.agreed), "item")
         self.app.push_screen(
             ConfirmScreen(f"End the session? {agreed} agreed; it is recorded in the store."),
             confirmed,
         )
 
-    def _remove(self) -> None:
+    def _end(self) -> None:
+        """Closed to votes first (under the lock), so the record has every vote cast."""
+        target = self.session.store.target
         try:
-            change_session(self.session.store.target, lambda _: None, damaged_ok=True)
+            ending = begin_ending(target, self.me, self._now())
         except ModelboardError as error:
             self.notify(error.message, severity="error")
             return
-        self.notify("The session has ended and is recorded.")
-        self.dismiss(None)
+
+        def recorded(_: object) -> None:
+            try:
+                finish_ending(target, ending)
+            except ModelboardError as error:
+                self.notify(error.message, severity="error")
+                return
+            self.notify("The session has ended and is recorded.")
+            self.dismiss(None)
+
+        if ending.agreed or ending.votes:
+            record = voting.end_record(self.session.backlog, ending, self.session.actor())
+            self.modelboard.commit(record, then=recorded)
+        else:
+            recorded(None)
+
+    def action_scroll(self, pages: int) -> None:
+        """The item's text, the votes: readable on a small terminal too."""
+        body = self.query_one("#vote-body", VerticalScroll)
+        if pages > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def action_leave(self) -> None:
         """Leave the screen; the session goes on (join again with P or `session join`)."""
