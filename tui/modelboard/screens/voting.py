@@ -82,6 +82,14 @@ class VotingScreen(BacklogScreen[None]):
         """Who this screen votes as: the OS user (not a name anyone could set)."""
         return self.modelboard.voter
 
+    LEADER_ACTIONS = frozenset({"reveal", "agree", "step", "vote_for", "end"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A participant's footer shows their own keys only (the facilitator's are theirs)."""
+        if action in self.LEADER_ACTIONS and self.voting is not None and not self.leads:
+            return False
+        return True
+
     @property
     def leads(self) -> bool:
         """True on the facilitator's screen."""
@@ -127,6 +135,7 @@ class VotingScreen(BacklogScreen[None]):
             self.poll()
             return False
         self._signature = signature(self.session.store.target)
+        self.refresh_bindings()
         self.show()
         return True
 
