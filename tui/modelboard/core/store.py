@@ -1,9 +1,10 @@
 """The only module that reads or writes the store file.
 
-Reading uses `tomllib` (fast, plain objects); saving splices only the changed item tables
-with tomlkit (see `splice`). Every save locks the sidecar, re-reads the file and compares it
-with what was read; when someone else changed it meanwhile, the change is rebased on theirs
-(see `merge`), and a real conflict stops the save with nothing written.
+Reading uses `toml_reader` (rtoml where installed, else `tomllib`; plain objects); saving
+splices only the changed item tables with tomlkit (see `splice`). Every save locks the
+sidecar, re-reads the file and compares it with what was read; when someone else changed it
+meanwhile, the change is rebased on theirs (see `merge`), and a real conflict stops the save
+with nothing written.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from modelboard.core import toml_reader
 from modelboard.core.change import Change, apply_to_data
 from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.core.errors import OperationError, SaveError, StoreUnreadableError
@@ -76,7 +78,7 @@ def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         raise StoreUnreadableError(f"{path}:{line}:{column}: not UTF-8 text") from None
     try:
-        data = tomllib.loads(text)
+        data = toml_reader.loads(text)
     except RecursionError:
         raise StoreUnreadableError(
             f"{path}: values nested too deeply to read; the file was not changed"
