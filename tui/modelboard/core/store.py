@@ -13,6 +13,7 @@ import errno
 import os
 import re
 import stat
+import threading
 import time
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from modelboard.core import toml_reader
-from modelboard.core.change import Change, apply_to_data
+from modelboard.core.change import Change, ItemDelete, ItemEdit, apply_to_data
 from modelboard.core.defaults import DEFAULT_STORE
 from modelboard.core.errors import OperationError, SaveError, StoreUnreadableError
 from modelboard.core.locations import private_directory
@@ -194,6 +195,9 @@ class Store:
         self._backlog = backlog_from_data({})
         self._generation = 0  # counts states; a snapshot read before a save is stale
         self._remembered: bytes | None = None  # the bytes whose parse the cache holds
+        # Saves run in a worker thread while the UI reads: the state changes under this lock,
+        # so a reader never pairs one version's bytes with another's data.
+        self._state_lock = threading.Lock()
         self.last_backup: Path | None = None
         """The copy of the file as it was before the last save, if one could be kept."""
 
@@ -214,13 +218,18 @@ class Store:
         return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
 
     def remember(self) -> None:
-        """Keep the current parse in the cache, for a fast open next time (if it is new)."""
-        if self._raw is self._remembered:
+        """Keep the current parse in the cache, for a fast open next time (if it is new).
+
+        Called once the board has been drawn (from a worker) and on leaving, never before
+        the first paint: writing the cache would only delay it."""
+        with self._state_lock:
+            raw, data = self._raw, self._data
+        if raw is self._remembered:
             return
         from modelboard.core.parse_cache import remember
 
-        remember(self.target, self._raw, self._data)
-        self._remembered = self._raw
+        remember(self.target, raw, data)
+        self._remembered = raw
 
     @property
     def data(self) -> Mapping[str, Any]:
@@ -248,25 +257,43 @@ class Store:
         if cached:
             from modelboard.core import parse_cache
 
-            data = parse_cache.cached_data(self.target, raw)
-            if data is None:
-                data = parse_store(raw, self.path)
-                parse_cache.remember(self.target, raw, data)
-            self._remembered = raw
+            found = parse_cache.cached_data(self.target, raw)
+            if found is not None:
+                self._remembered = raw
+            data = found if found is not None else parse_store(raw, self.path)
         else:
             data = parse_store(raw, self.path)
         return Snapshot(raw, data, Signature.of(info), backlog_from_data(data), generation)
 
     def adopt(self, snapshot: Snapshot) -> bool:
         """Take a snapshot as the current state, unless a save came after it was read."""
-        if snapshot.generation != self._generation:
-            return False
-        self._raw = snapshot.raw
-        self._data = snapshot.data
-        self._signature = snapshot.signature
-        self._backlog = snapshot.backlog
-        self._generation += 1
+        with self._state_lock:
+            if snapshot.generation != self._generation:
+                return False
+            self._raw = snapshot.raw
+            self._data = snapshot.data
+            self._signature = snapshot.signature
+            self._backlog = snapshot.backlog
+            self._generation += 1
         return True
+
+    def previewed(self, changes: Iterable[Change]) -> Backlog:
+        """The backlog as it will be once these changes are saved, built without saving.
+
+        Only edits and deletions of items are shown early: an added item needs the id its
+        save gives it, and settings and records are shown once saved. A change whose item
+        has gone from the file since is left out (its save will say why)."""
+        with self._state_lock:
+            data, backlog = self._data, self._backlog
+        for change in changes:
+            if not all(isinstance(step, ItemEdit | ItemDelete) for step in change.steps):
+                continue
+            if any(item_id not in data.get("items", {}) for item_id in change.item_ids):
+                continue
+            data = _copied(data)
+            apply_to_data(data, change)
+            backlog = _rebuilt(backlog, data, change)
+        return backlog
 
     def changed_on_disk(self) -> bool:
         """True when the file no longer holds what this store last read or wrote.
@@ -299,7 +326,7 @@ class Store:
         """
         # The save path's modules load here, so that listings start fast.
         from modelboard.core.atomic import ChangedMeanwhile, locked, write_atomically
-        from modelboard.core.backups import keep_backup
+        from modelboard.core.backups import discard_backup, keep_backup, made_private
         from modelboard.core.merge import rebase
         from modelboard.core.splice import spliced
 
@@ -325,29 +352,39 @@ class Store:
                 new_text = spliced(text, theirs, applied) if applied.steps else text
                 new_data = _copied(theirs)
                 apply_to_data(new_data, applied)
-                new_raw = new_text.replace("\n", newline).encode("utf-8")
+                if newline != "\n":
+                    new_text = new_text.replace("\n", newline)
+                new_raw = new_text.encode("utf-8")
                 self.last_backup = None
                 if new_raw == raw:
                     break
-                self.last_backup = keep_backup(self.target, raw)
+                backup = keep_backup(self.target, raw, info)
                 try:
                     write_atomically(self.target, new_raw, partial(self._still, raw, info))
                 except ChangedMeanwhile:
+                    discard_backup(backup)
                     continue  # an editor or git wrote it just now: merge with that instead
+                except BaseException:
+                    discard_backup(backup)
+                    raise
+                self.last_backup = made_private(backup)
                 break
             else:
                 raise SaveError(
                     f"{self.path} kept changing while this change was being saved; "
                     "nothing was written, try again"
                 )
-            self._signature = Signature.of(os.stat(self.target))
-        self._raw = new_raw
-        self._data = new_data
-        self._generation += 1
+            signature = Signature.of(os.stat(self.target))
         if same and all(step.item_id is not None for step in applied.steps):
-            self._backlog = _rebuilt(self._backlog, new_data, applied)
+            backlog = _rebuilt(self._backlog, new_data, applied)
         else:
-            self._backlog = backlog_from_data(new_data)
+            backlog = backlog_from_data(new_data)
+        with self._state_lock:
+            self._signature = signature
+            self._raw = new_raw
+            self._data = new_data
+            self._backlog = backlog
+            self._generation += 1
         return applied
 
     @property
