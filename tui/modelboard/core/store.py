@@ -200,6 +200,8 @@ class Store:
         self._state_lock = threading.Lock()
         self.last_backup: Path | None = None
         """The copy of the file as it was before the last save, if one could be kept."""
+        self.merged = False
+        """True when the last save merged someone else's write (the file had changed)."""
 
     @classmethod
     def open(cls, path: Path, cached: bool = False) -> Store:
@@ -286,7 +288,7 @@ class Store:
         with self._state_lock:
             data, backlog = self._data, self._backlog
         for change in changes:
-            if not all(isinstance(step, ItemEdit | ItemDelete) for step in change.steps):
+            if not shown_early(change):
                 continue
             if any(item_id not in data.get("items", {}) for item_id in change.item_ids):
                 continue
@@ -375,6 +377,7 @@ class Store:
                     "nothing was written, try again"
                 )
             signature = Signature.of(os.stat(self.target))
+        self.merged = not same
         if same and all(step.item_id is not None for step in applied.steps):
             backlog = _rebuilt(self._backlog, new_data, applied)
         else:
@@ -467,6 +470,12 @@ class Store:
                     continue
                 raise StoreUnreadableError(f"cannot read {self.path}: {error.strerror}") from None
         raise SaveError(f"cannot read {self.path}")  # pragma: no cover - loop always returns
+
+
+def shown_early(change: Change) -> bool:
+    """True for a change the board can show before its save ends: edits and deletions of
+    items (an added item needs the id its save gives it; settings wait for the save)."""
+    return all(isinstance(step, ItemEdit | ItemDelete) for step in change.steps)
 
 
 def text_of(raw: bytes) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from modelboard.core.model import Item
 from modelboard.core.sorting import SortOrder
 from modelboard.core.status import due_words
 from modelboard.core.text import plural
+from modelboard.messages import BacklogChanged
 from modelboard.render import fit, plain
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.stage_column import StageColumn
@@ -55,6 +57,7 @@ class BoardScreen(ItemsScreen[None]):
         self._first = 0
         self._shown = (0, 0)
         self._notes: list[str] = []  # what is due, and read-only: per redraw, not per key
+        self._only: tuple[str, ...] | None = None  # the items the change being drawn touched
 
     # ---- composition ---------------------------------------------------------------------
 
@@ -118,14 +121,27 @@ class BoardScreen(ItemsScreen[None]):
 
     # ---- drawing ------------------------------------------------------------------------
 
-    def redraw(self, item_id: str | None) -> None:
-        self.refresh_board(item_id)
+    def on_backlog_changed(self, message: BacklogChanged) -> None:
+        # Only a message handled at once may redraw just its items; one met later (the
+        # screen was covered) comes with others, and the whole board is rebuilt.
+        self._only = message.item_ids if self.is_current and message.item_ids else None
+        super().on_backlog_changed(message)
 
-    def refresh_board(self, keep: str | None = None) -> None:
+    def redraw(self, item_id: str | None) -> None:
+        only, self._only = self._only, None
+        self.refresh_board(item_id, only)
+
+    def refresh_board(self, keep: str | None = None, only: Collection[str] | None = None) -> None:
         """Rebuild the view from the session's backlog, keeping the cursor on `keep` (or the
-        item it was on) when the view still shows it."""
+        item it was on) when the view still shows it. With `only` (the items a change
+        touched), just their columns are sorted and drawn again."""
         keep = keep or self.current_id
-        self.view = BoardView.of(self.session.backlog, self.order, self.filter_text)
+        before, before_column = self.view, self.column
+        if only is not None and before.columns:
+            self.view = before.updated(self.session.backlog, self.order, only, self.filter_text)
+        else:
+            before = BoardView((), (), 0)  # every column is drawn
+            self.view = BoardView.of(self.session.backlog, self.order, self.filter_text)
         found = self.view.locate(keep)
         if found is not None:
             self.column, self.row = found
@@ -142,7 +158,11 @@ class BoardScreen(ItemsScreen[None]):
         self._notes = [*due_words(self.session.backlog.log, now), *read_only]
         for index, items in enumerate(self.view.columns):
             cursor = self.row if index == self.column and items else None
-            self.query_one(f"#stage-{index}", StageColumn).show(items, cursor, board, now)
+            column = self.query_one(f"#stage-{index}", StageColumn)
+            if index >= len(before.columns) or items is not before.columns[index]:
+                column.show(items, cursor, board, now)
+            elif index in (before_column, self.column):
+                column.move_cursor(cursor)
         self._fit_columns()
         self._after_cursor_move()
 
