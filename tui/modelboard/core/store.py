@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modelboard.core import toml_reader
 from modelboard.core.change import Change, ItemDelete, ItemEdit, apply_to_data
@@ -34,6 +34,9 @@ from modelboard.core.model import (
     deleted_ids,
     item_from_table,
 )
+
+if TYPE_CHECKING:
+    from modelboard.core.toml_layout import Lexed
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
@@ -198,6 +201,7 @@ class Store:
         # Saves run in a worker thread while the UI reads: the state changes under this lock,
         # so a reader never pairs one version's bytes with another's data.
         self._state_lock = threading.Lock()
+        self._lexed: Lexed | None = None  # where the tables of `_raw`'s text are, once known
         self.last_backup: Path | None = None
         """The copy of the file as it was before the last save, if one could be kept."""
         self.merged = False
@@ -276,6 +280,7 @@ class Store:
             self._data = snapshot.data
             self._signature = snapshot.signature
             self._backlog = snapshot.backlog
+            self._lexed = None
             self._generation += 1
         return True
 
@@ -330,7 +335,7 @@ class Store:
         from modelboard.core.atomic import ChangedMeanwhile, locked, write_atomically
         from modelboard.core.backups import discard_backup, keep_backup, made_private
         from modelboard.core.merge import rebase
-        from modelboard.core.splice import spliced
+        from modelboard.core.splice import spliced_lexed
 
         if not change.steps:
             return change
@@ -351,7 +356,10 @@ class Store:
                     theirs,
                 )
                 text, newline = text_of(raw)
-                new_text = spliced(text, theirs, applied) if applied.steps else text
+                lexed = self._lexed if same else None  # where the tables are, if known
+                new_text, new_lexed = (
+                    spliced_lexed(text, theirs, applied, lexed) if applied.steps else (text, lexed)
+                )
                 new_data = _copied(theirs)
                 apply_to_data(new_data, applied)
                 if newline != "\n":
@@ -387,6 +395,7 @@ class Store:
             self._raw = new_raw
             self._data = new_data
             self._backlog = backlog
+            self._lexed = new_lexed
             self._generation += 1
         return applied
 
