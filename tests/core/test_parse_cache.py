@@ -1,4 +1,4 @@
-"""The parse cache is written after the first paint (by `remember`), never while opening,
+"""The parse cache is written on leaving the board (by `remember`), never while opening,
 and is used only for exactly the bytes it was made from."""
 
 from __future__ import annotations
@@ -24,11 +24,12 @@ def test_the_cache_is_used_only_for_the_same_bytes(store_file: Path) -> None:
     assert parse_cache.cached_data(target, store_file.read_bytes()) is None
 
 
-async def test_the_board_caches_its_parse_once_drawn(store_file: Path) -> None:
+async def test_the_board_caches_its_parse_on_leaving_not_before(store_file: Path) -> None:
     from modelboard.app import ModelboardApp
 
     app = ModelboardApp(store_file, poll_seconds=0)
+    entry = parse_cache.entry_path(store_file.resolve())
     async with app.run_test() as pilot:
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        assert parse_cache.entry_path(store_file.resolve()).exists()
+        assert not entry.exists()
+    assert entry.exists()

@@ -135,3 +135,23 @@ def test_without_rtoml_tomllib_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     assert toml_reader.loads("a = 1") == {"a": 1}
     with pytest.raises(tomllib.TOMLDecodeError, match="line 1"):
         toml_reader.loads("a = \nb = 2")
+
+
+@needs_rtoml
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "",
+        '\n[items.M-90]\ndescription = """\n[items.M-91]\ntitle = "fake"\n"""\n',  # fake header
+        "\n[items.M-2.extra]\nnote = 1\n",  # a table of an earlier item, in a later chunk
+        "\n[items.M-2]\ntitle = 'twice'\n",  # defined twice: an error either way
+        "\n[items]\nx = 1\n",  # [items] itself
+        "\n[[deleted]]\nid = 'M-99'\n\n[board]\nname = 'again'\n",
+        "\n[items.M-95]\nhistory = [\n[items.M-96]\n]\n",
+    ],
+)
+def test_reading_in_chunks_gives_the_same_data(tail: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(toml_reader, "CHUNK", 300)  # a chunk every item or two
+    text = store_text(12) + tail
+    same_as_tomllib(text)
+    same_as_tomllib(text.replace("\n", "\r\n"))

@@ -113,13 +113,6 @@ class ModelboardApp(App[None]):
             loop.add_signal_handler(signum, self.hang_up)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_disk)
-        if self.session is not None:
-            self.call_after_refresh(self.remember_parse, self.session)
-
-    @work(thread=True, group="cache")
-    def remember_parse(self, session: Session) -> None:
-        """Cache the parse for a fast open next time: after the first paint, never before."""
-        session.store.remember()
 
     def hang_up(self) -> None:
         """The terminal went away, or we were asked to stop: every change is already saved,

@@ -39,6 +39,8 @@ _BEYOND_1_0 = tuple(
         r"\n[ \t]*,\s*" + _KEY,
     )
 )
+CHUNK = 1 << 20  # characters per rtoml call
+_ITEMS_HEADER = re.compile(r"""\[[ \t]*["']?items["']?[ \t]*\]""")  # `[items]` itself
 _MINUTES = re.compile(r":(?<=\d\d:)(?<!:\d\d:)\d\d(?![:\d])")  # hh:mm, no seconds after
 _VALUE_BEFORE = re.compile(r"(?:\d{4}-\d\d-\d\d[Tt ]|[=,\[][ \t]*|(?:^|\n)[ \t]*)$")
 
@@ -69,8 +71,42 @@ def loads(text: str) -> dict[str, Any]:
     if rtoml is not None and not beyond_toml_1_0(text):
         try:
             # tomllib reads a CRLF in a multi-line string as "\n"; rtoml keeps the "\r"
-            data: dict[str, Any] = rtoml.loads(text.replace("\r\n", "\n"))
-            return data
+            data = _in_chunks(text.replace("\r\n", "\n"))
+            if data is not None:
+                return data
         except Exception:  # tomllib decides, and says where the text goes wrong
             pass
     return tomllib.loads(text)
+
+
+def _in_chunks(text: str) -> dict[str, Any] | None:
+    """rtoml's reading of the text, a chunk of item tables at a time: its own tree of a
+    whole large file costs more memory than the data (60 MB more at 10,000 items).
+
+    A chunk ends before a line starting `[items.`. A cut inside a multi-line string or an
+    array leaves a chunk that does not parse; a table split over two chunks shows as a key
+    in both; an `[items]` header could be repeated unseen. Each of those reads the whole
+    text at once instead (None here when the chunks' keys overlap)."""
+    assert rtoml is not None
+    if len(text) <= CHUNK or _ITEMS_HEADER.search(text):
+        data: dict[str, Any] = rtoml.loads(text)
+        return data
+    merged: dict[str, Any] = {}
+    start = 0
+    while start < len(text):
+        cut = text.find("\n[items.", start + CHUNK)
+        end = len(text) if cut < 0 else cut + 1
+        part: dict[str, Any] = rtoml.loads(text[start:end])
+        for key, value in part.items():
+            if key not in merged:
+                merged[key] = value
+            elif key == "items" and _disjoint(merged[key], value):
+                merged[key].update(value)
+            else:
+                return None
+        start = end
+    return merged
+
+
+def _disjoint(first: Any, second: Any) -> bool:
+    return isinstance(first, dict) and isinstance(second, dict) and not first.keys() & second.keys()

@@ -17,7 +17,6 @@ from modelboard.core.model import Item
 from modelboard.core.sorting import SortOrder
 from modelboard.core.status import due_words
 from modelboard.core.text import plural
-from modelboard.messages import BacklogChanged
 from modelboard.render import fit, plain
 from modelboard.screens.backlog_screen import APP_KEYS, ITEM_KEYS, ItemsScreen
 from modelboard.widgets.stage_column import StageColumn
@@ -57,7 +56,6 @@ class BoardScreen(ItemsScreen[None]):
         self._first = 0
         self._shown = (0, 0)
         self._notes: list[str] = []  # what is due, and read-only: per redraw, not per key
-        self._only: tuple[str, ...] | None = None  # the items the change being drawn touched
 
     # ---- composition ---------------------------------------------------------------------
 
@@ -121,15 +119,8 @@ class BoardScreen(ItemsScreen[None]):
 
     # ---- drawing ------------------------------------------------------------------------
 
-    def on_backlog_changed(self, message: BacklogChanged) -> None:
-        # Only a message handled at once may redraw just its items; one met later (the
-        # screen was covered) comes with others, and the whole board is rebuilt.
-        self._only = message.item_ids if self.is_current and message.item_ids else None
-        super().on_backlog_changed(message)
-
     def redraw(self, item_id: str | None) -> None:
-        only, self._only = self._only, None
-        self.refresh_board(item_id, only)
+        self.refresh_board(item_id, self.changed_only or None)
 
     def refresh_board(self, keep: str | None = None, only: Collection[str] | None = None) -> None:
         """Rebuild the view from the session's backlog, keeping the cursor on `keep` (or the
