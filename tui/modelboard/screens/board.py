@@ -114,7 +114,7 @@ class BoardScreen(ItemsScreen[None]):
             count = f" ({len(items)})"
             name = fit(plain(self.view.stages[index]), width - len(left + count + right)).rstrip()
             header = self.query_one(f"#stage-header-{index}", Static)
-            header.update(Content(f"{left}{name}{count}{right}"))
+            header.update(Content(f"{left}{name}{count}{right}"), layout=False)  # fixed size
             header.set_class(index == self.column, "-current")
 
     # ---- drawing ------------------------------------------------------------------------
@@ -173,7 +173,7 @@ class BoardScreen(ItemsScreen[None]):
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         parts.extend(self._notes)
-        self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))
+        self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)), layout=False)
 
     def focused_item(self) -> Item | None:
         """The item under the cursor, if any."""
