@@ -118,3 +118,30 @@ def test_closing_the_terminal_at_any_moment_ends_the_process(tmp_path: Path) -> 
             proc.wait()
     assert survivors == []
     assert store.read_bytes() == before
+
+
+def test_a_terminal_gone_without_a_hang_up_still_ends_the_board(tmp_path: Path) -> None:
+    """Started through `su` or `runuser`, the board is not told when its terminal closes (the
+    wrapper keeps the SIGHUP): it notices the terminal is gone and leaves, instead of spinning
+    on an endless end of input."""
+    store = tmp_path / "backlog.toml"
+    store.write_text(demo_store_text(NOW))
+    before = store.read_bytes()
+    primary, secondary = pty.openpty()  # not the board's controlling terminal: no SIGHUP
+    env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "modelboard", "--file", str(store)],
+        stdin=secondary, stdout=secondary, stderr=secondary, env=env, close_fds=True,
+    )  # fmt: skip
+    os.close(secondary)
+    try:
+        assert b"Acme model backlog" in _read_until(primary, b"Acme model backlog", 20)
+        os.close(primary)  # the terminal window closes
+        primary = -1
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        if primary >= 0:
+            os.close(primary)
+    assert store.read_bytes() == before

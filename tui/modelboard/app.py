@@ -7,7 +7,10 @@ import asyncio
 import datetime as dt
 import os
 import signal
+import sys
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -21,13 +24,18 @@ from textual.screen import Screen
 
 from modelboard.core.actor import os_user
 from modelboard.core.change import Change
-from modelboard.core.errors import ConflictError, ModelboardError, StoreUnreadableError
+from modelboard.core.errors import (
+    ConflictError,
+    ModelboardError,
+    SaveError,
+    StoreUnreadableError,
+)
 from modelboard.core.merge import overruling
 from modelboard.core.model import Item
 from modelboard.core.operations import record_review
 from modelboard.core.review import Include, Outcome, review_queue
 from modelboard.core.session import Session
-from modelboard.core.store import Snapshot, Store
+from modelboard.core.store import Snapshot, Store, shown_early
 from modelboard.core.text import for_terminal
 from modelboard.core.times import utc_now
 from modelboard.external_editor import Launcher
@@ -39,7 +47,19 @@ from modelboard.screens.board import BoardScreen
 from modelboard.screens.store_error import StoreErrorScreen
 
 POLL_SECONDS = 2.0
+TERMINAL_CHECK_SECONDS = 1.0
+
+
+def _terminal_in_use() -> bool:
+    """True while this process's input is a live terminal (a hung-up one is not a tty)."""
+    try:
+        return os.isatty(sys.__stdin__.fileno()) if sys.__stdin__ is not None else False
+    except (OSError, ValueError):
+        return False
+
+
 EXIT_GRACE_SECONDS = 0.8
+SAVE_ALLOWANCE_SECONDS = 40.0  # a hang-up waits this long for saves shown but not yet written
 
 
 class ModelboardApp(App[None]):
@@ -83,6 +103,11 @@ class ModelboardApp(App[None]):
         self.poll_seconds = poll_seconds
         self.session: Session | None = None
         self._broken_on_disk = ""
+        self._saves: deque[tuple[Callable[[], Any], Callable[[Any, Any], None]]] = deque()
+        self._saves_lock = threading.Lock()
+        self._saving = False  # a worker is working through `_saves`
+        self._leaving = False  # hung up: saves go on, nothing is shown
+        self._refused = 0  # saves refused so far (quit stays open to say why)
 
     def get_default_screen(self) -> Screen[Any]:
         """The board itself (no screen switch at start), or why the store cannot be read."""
@@ -108,16 +133,33 @@ class ModelboardApp(App[None]):
             loop.add_signal_handler(signum, self.hang_up)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_disk)
+        if _terminal_in_use():
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        """A terminal can go without a SIGHUP reaching us (started through `su`, `runuser`
+        or `sudo`, which keep the hang-up to themselves): then Textual reads an endless end of
+        input and spins. Once the terminal is gone, leave as on a hang-up."""
+        if not _terminal_in_use():
+            self.hang_up()
 
     def hang_up(self) -> None:
         """The terminal went away, or we were asked to stop: every change is already saved,
-        so leave cleanly if we can, and for certain within a second (Textual's shutdown can
-        wait forever on output to a terminal that is gone)."""
-        watchdog = threading.Timer(EXIT_GRACE_SECONDS, os._exit, (0,))
-        watchdog.daemon = True
-        watchdog.start()
+        so leave cleanly if we can, and for certain within a second of the last save (Textual's
+        shutdown can wait forever on output to a terminal that is gone)."""
+        self._leaving = True
+        threading.Thread(target=self._exit_for_certain, daemon=True).start()
         self._keep_drafts()
-        self.exit()
+        self.run_worker(self._leave_when_saved(), group="leave")
+
+    def _exit_for_certain(self) -> None:
+        """End the process once every change made is on disk (shown means saved), however
+        stuck the event loop is."""
+        deadline = time.monotonic() + SAVE_ALLOWANCE_SECONDS
+        while self.pending_saves and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(EXIT_GRACE_SECONDS)
+        os._exit(0)
 
     def _keep_drafts(self) -> None:
         """Text typed in an open editor is kept, and offered when that item is opened again."""
@@ -190,103 +232,213 @@ class ModelboardApp(App[None]):
         then: Saved = nothing_more,
         fresh: Callable[[], Change] | None = None,
     ) -> None:
-        """Save a change, tell every screen, then call `then` with the change as saved.
+        """Show a change at once, save it in the background after every earlier change, then
+        tell every screen and call `then` with the change as saved.
 
         `base` is the item as the person saw it when they began (an editor opened before a
-        teammate's save). A conflict opens the dialog that resolves it (`then` runs once the
-        person kept their version); any other failure is said in a notice, the file untouched.
-        `fresh` makes a change that names a new id (a goal) again from the file as it is now,
-        for when a teammate took that id meanwhile: tried once before anyone is asked.
+        teammate's save). A conflict puts the screen back and opens the dialog that resolves
+        it (`then` runs once the person kept their version); any other failure puts the
+        screen back and says why in a notice, the file untouched. `fresh` makes a change that
+        names a new id (a goal) again from the file as it is now, for when a teammate took
+        that id meanwhile: tried once before anyone is asked.
         """
         if not change.steps:
             return
-        try:
-            try:
-                applied = self.require_session().commit(change, base)
-            except ConflictError:
-                if fresh is None:
-                    raise
-                self.require_session().store.reload()
-                change = fresh()
-                applied = self.require_session().commit(change, base)
-        except ConflictError as conflict:
-            from modelboard.screens.conflict import ConflictScreen
+        session = self.require_session()
+        if session.expect(change):
+            self.backlog_changed(change)
+        self.in_order(
+            partial(self._save, session, change, base, fresh),
+            partial(self._committed, session, change, then),
+        )
 
-            self.push_screen(ConflictScreen(conflict), partial(self._resolve, change, then))
+    @staticmethod
+    def _save(
+        session: Session, change: Change, base: Item | None, fresh: Callable[[], Change] | None
+    ) -> Change:
+        """In the background: the save, made afresh once when its new id was taken meanwhile."""
+        try:
+            return session.commit(change, base)
+        except ConflictError:
+            if fresh is None:
+                raise
+            session.store.reload()
+            return session.commit(fresh(), base)
+
+    def _committed(
+        self,
+        session: Session,
+        change: Change,
+        then: Saved,
+        applied: Change | None,
+        error: ModelboardError | None,
+    ) -> None:
+        session.settled(change)
+        if error is not None or applied is None:
+            self._refused += 1
+            self.backlog_changed(None)  # the screen as the file is
+            if isinstance(error, ConflictError):
+                from modelboard.screens.conflict import ConflictScreen
+
+                self.push_screen(ConflictScreen(error), partial(self._resolve, change, then))
+            elif error is not None:
+                self.notify(error.message, title="Not saved", severity="error", timeout=8)
             return
-        except ModelboardError as error:
-            self.notify(error.message, title="Not saved", severity="error", timeout=8)
-            return
-        self.backlog_changed(applied)
+        merged = session.store.merged  # a teammate's save came in with it: redraw it all
+        if merged or not (shown_early(change) and applied == change):
+            self.backlog_changed(applied, whole=merged)
         then(applied)
 
     def _resolve(self, change: Change, then: Saved, keep_mine: bool | None) -> None:
         session = self.require_session()
-        try:
+
+        def resolve() -> Change | None:
             session.store.reload()
-            if not keep_mine:
+            return session.commit(overruling(change, session.store.data)) if keep_mine else None
+
+        def done(applied: Change | None, error: ModelboardError | None) -> None:
+            if error is not None:
+                self.notify(error.message, title="Not saved", severity="error", timeout=8)
+            elif applied is None:
                 self.notify("Kept the version on disk.")
-                self.backlog_changed(None)
-                return
-            applied = session.commit(overruling(change, session.store.data))
-        except ModelboardError as error:
-            self.notify(error.message, title="Not saved", severity="error", timeout=8)
-            self.backlog_changed(None)
-            return
-        self.notify("Saved your version.")
-        self.backlog_changed(applied)
-        then(applied)
+            else:
+                self.notify("Saved your version.")
+            self.backlog_changed(applied)
+            if applied is not None:
+                then(applied)
+
+        self.in_order(resolve, done)
 
     def action_undo(self) -> None:
-        """Take back the last change, merged like any save; a teammate's later change of the
-        same thing opens the conflict dialog."""
+        """Take back the last change (once the saves before it ended), merged like any save;
+        a teammate's later change of the same thing opens the conflict dialog."""
         session = self.require_session()
-        if not session.can_undo:
+        if not session.can_undo and not self.pending_saves:
             self.notify("Nothing to undo.")
             return
         self._undo(overrule=False)
 
     def _undo(self, overrule: bool) -> None:
-        from modelboard.screens.conflict import ConflictScreen
-
         session = self.require_session()
-        try:
-            applied = session.undo(overrule)
-        except ConflictError as conflict:
-            self.push_screen(ConflictScreen(conflict, undoing=True), self._resolve_undo)
-            return
-        except ModelboardError as error:
+        self.in_order(partial(session.undo, overrule), self._undone)
+
+    def _undone(self, applied: Change | None, error: ModelboardError | None) -> None:
+        if isinstance(error, ConflictError):
+            from modelboard.screens.conflict import ConflictScreen
+
+            self.push_screen(ConflictScreen(error, undoing=True), self._resolve_undo)
+        elif error is not None:
             self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
-            return
-        if applied is not None:
+        elif applied is None:
+            self.notify("Nothing to undo.")
+        else:
             self.notify(sentence(applied.summary))
             self.backlog_changed(applied, undone=True)
 
     def _resolve_undo(self, keep_mine: bool | None) -> None:
         session = self.require_session()
-        try:
-            session.store.reload()
-        except ModelboardError as error:
-            self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
-            return
-        if keep_mine:
-            self._undo(overrule=True)
-        else:
-            session.forget_last()
-            self.notify("Kept the version on disk; nothing was undone.")
-            self.backlog_changed(None)
 
-    def backlog_changed(self, change: Change | None, undone: bool = False) -> None:
-        """Tell every screen that the backlog moved on (and which item, if one)."""
+        def reloaded(_: None, error: ModelboardError | None) -> None:
+            if error is not None:
+                self.notify(error.message, title="Undo not saved", severity="error", timeout=8)
+            elif keep_mine:
+                self._undo(overrule=True)
+            else:
+                session.forget_last()
+                self.notify("Kept the version on disk; nothing was undone.")
+                self.backlog_changed(None)
+
+        self.in_order(session.store.reload, reloaded)
+
+    # ---- saving in the background, in order -------------------------------------------------
+
+    @property
+    def saving(self) -> bool:
+        """True while saves are queued, running, or their outcome is not yet shown."""
+        return self._saving
+
+    @property
+    def pending_saves(self) -> int:
+        """Saves queued or running whose file write has not ended yet."""
+        return len(self._saves)
+
+    def in_order(self, job: Callable[[], Any], done: Callable[[Any, Any], None]) -> None:
+        """Run `job` (a save, an undo, a reload) in a worker after every earlier one, then
+        `done(result, error)` on the event loop: saves never freeze the screen, and they
+        reach the file in the order they were made."""
+        with self._saves_lock:
+            self._saves.append((job, done))
+            if self._saving:
+                return
+            self._saving = True
+        self._save_in_order()
+
+    @work(thread=True, group="saves")
+    def _save_in_order(self) -> None:
+        """Work through the queue, oldest first; each outcome is handed to the event loop
+        before the next save begins (a conflict must be seen before what follows it)."""
+        try:
+            self._work_through_saves()
+        finally:  # however it ended, a later save starts a new worker
+            with self._saves_lock:
+                self._saving = False
+
+    def _work_through_saves(self) -> None:
+        while True:
+            with self._saves_lock:
+                if not self._saves:
+                    return
+                job, done = self._saves[0]
+            result: Any = None
+            error: ModelboardError | None = None
+            try:
+                result = job()
+            except ModelboardError as failure:
+                error = failure
+            except Exception as bug:  # a surprise says why, never a traceback
+                error = SaveError(f"could not save ({bug!r}); the file was not changed")
+            with self._saves_lock:
+                self._saves.popleft()
+            if self._leaving:
+                continue  # hung up: write what is queued, tell nobody
+            try:
+                self.call_from_thread(done, result, error)
+            except RuntimeError:  # the app has stopped; the file holds every save
+                pass
+
+    async def action_quit(self) -> None:
+        """Leave once every change made here is saved; a save refused meanwhile (a conflict,
+        a full disk) keeps the board open to say so."""
+        refused = self._refused
+        if self._saving:
+            self.notify("Saving…", timeout=2)
+            while self._saving:
+                await asyncio.sleep(0.02)
+        if self._refused == refused:
+            self.exit()
+
+    async def _leave_when_saved(self) -> None:
+        while self.pending_saves:
+            await asyncio.sleep(0.02)
+        self.exit()
+
+    def backlog_changed(
+        self, change: Change | None, undone: bool = False, whole: bool = False
+    ) -> None:
+        """Tell every screen that the backlog moved on (and which item, if one); unless
+        `whole`, a change to items only says which, so screens redraw just those."""
         item_id = change.item_ids[0] if change is not None and change.item_ids else None
+        only: tuple[str, ...] = ()
+        if change is not None and not whole and all(s.item_id for s in change.steps):
+            only = change.item_ids
         for screen in self.screen_stack:
-            screen.post_message(BacklogChanged(item_id, undone))
+            screen.post_message(BacklogChanged(item_id, undone, only))
 
     # ---- teammates' saves ------------------------------------------------------------------
 
     def check_disk(self) -> None:
         """Pick up a teammate's save: read it in a worker, then tell the screens."""
-        if self.session is not None and self.session.changed_on_disk():
+        if self.session is not None and not self._saving and self.session.changed_on_disk():
             self.read_disk(self.session)
 
     @work(thread=True, exclusive=True, group="disk")
@@ -302,6 +454,7 @@ class ModelboardApp(App[None]):
     def _disk_read(self, session: Session, snapshot: Snapshot) -> None:
         self._broken_on_disk = ""
         if session.store.adopt(snapshot):
+            session.reshow()
             self.backlog_changed(None)
 
     def _disk_broken(self, message: str) -> None:

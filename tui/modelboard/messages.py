@@ -18,3 +18,6 @@ class BacklogChanged(Message, bubble=False):
     item_id: str | None = None
     undone: bool = False
     """True when the change took back an earlier one (`u`)."""
+    item_ids: tuple[str, ...] = ()
+    """When only these items changed (nothing else since the last message): a screen may
+    redraw just them. Empty: anything may have changed."""

@@ -1,4 +1,10 @@
-"""Copies of the store as it was before each save, in the user's state directory."""
+"""Copies of the store as it was before each save, in the user's state directory.
+
+A backup costs nothing when it can be a hard link to the file as read: the save then
+renames a new file over the store, and the old inode lives on only as the backup. That is
+done only when the file is ours, has no other link (which would see the change of mode) and
+is still the inode that was read; otherwise, or across filesystems, the bytes are copied.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +24,12 @@ def backup_directory(target: Path) -> Path:
     return state_directory() / "backups" / path_digest(target)
 
 
-def keep_backup(target: Path, data: bytes) -> Path | None:
-    """Save `data` (the previous file) as a private backup and prune to the newest KEEP.
+def keep_backup(target: Path, data: bytes, read: os.stat_result | None = None) -> Path | None:
+    """Keep `data` (the file before the save) as a backup and prune to the newest KEEP.
 
-    A backup that cannot be written never stops a save: it returns None.
+    With `read` (the file's stat when `data` was read) the backup may be a hard link to the
+    file itself: call `made_private` once the new file has replaced it, or `discard_backup`
+    when the save did not happen. A backup that cannot be kept never stops a save: None.
     """
     try:
         directory = private_directory(backup_directory(target), below=state_directory())
@@ -30,15 +38,49 @@ def keep_backup(target: Path, data: bytes) -> Path | None:
         stamp = dt.datetime.fromtimestamp(ns // 10**9, dt.UTC).strftime("%Y%m%dT%H%M%S")
         name = f"{stamp}.{ns % 10**9:09d}Z-{os.getpid()}.toml"
         path = directory / name
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        if not (read is not None and _linked(target, path, read)):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
         for old in sorted(directory.glob("*.toml"))[:-KEEP]:
             with contextlib.suppress(OSError):
                 old.unlink()
         return path
     except OSError:
         return None
+
+
+def _linked(target: Path, path: Path, read: os.stat_result) -> bool:
+    """Hard-link the store's file as the backup, if that is safe (see the module)."""
+    try:
+        info = os.stat(target, follow_symlinks=False)
+        same = (info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns) == (
+            read.st_ino,
+            read.st_dev,
+            read.st_size,
+            read.st_mtime_ns,
+        )
+        if not same or info.st_uid != os.getuid() or info.st_nlink != 1:
+            return False
+        os.link(target, path, follow_symlinks=False)
+    except OSError:  # another filesystem, links not allowed: copy instead
+        return False
+    return True
+
+
+def made_private(backup: Path | None) -> Path | None:
+    """Once the store's file was replaced, a linked backup is only ours: readable by us only."""
+    if backup is not None:
+        with contextlib.suppress(OSError):
+            os.chmod(backup, 0o600)
+    return backup
+
+
+def discard_backup(backup: Path | None) -> None:
+    """The save did not happen: a backup that may still be the store's own file goes."""
+    if backup is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(backup)
 
 
 def backups(target: Path) -> list[Path]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from modelboard.core.model import Backlog, Item
-from modelboard.core.sorting import SortOrder, sorted_items
+from modelboard.core.sorting import SortOrder, sort_key, sorted_items
 
 
 def matches(item: Item, text: str) -> bool:
@@ -55,6 +57,36 @@ class BoardView:
                 by_stage[stage].append(item)
         columns = tuple(tuple(sorted_items(by_stage[s], order, board)) for s in board.stages)
         return cls(board.stages, columns, len(backlog.items))
+
+    def updated(
+        self, backlog: Backlog, order: SortOrder, item_ids: Iterable[str], text: str = ""
+    ) -> BoardView:
+        """This view after a change to some items only, equal to what `of` builds: each
+        item is taken out and put back in its place, and untouched columns stay the same
+        objects (so a screen redraws only the columns a change touched)."""
+        board = backlog.board
+        if board.stages != self.stages:
+            return BoardView.of(backlog, order, text)
+        ids = set(item_ids)
+        columns: list[tuple[Item, ...] | list[Item]] = list(self.columns)
+        for index, column in enumerate(self.columns):
+            if any(item.id in ids for item in column):
+                columns[index] = [item for item in column if item.id not in ids]
+        key = sort_key(order, board)
+        for item_id in ids:
+            item = backlog.items.get(item_id)
+            if item is None or (text and not matches(item, text)):
+                continue
+            index = board.stages.index(item.stage) if item.stage in board.stages else 0
+            taken = columns[index]
+            if isinstance(taken, tuple):
+                taken = columns[index] = list(taken)
+            bisect.insort(taken, item, key=key)
+        return BoardView(
+            self.stages,
+            tuple(c if isinstance(c, tuple) else tuple(c) for c in columns),
+            len(backlog.items),
+        )
 
     def shown(self) -> int:
         """How many items the view shows (after the filter)."""

@@ -22,6 +22,11 @@ def priority_key(item: Item, criteria: Sequence[Criterion]) -> tuple[bool, float
     return (value is None, -(value or 0.0))
 
 
+def ranking_key(criteria: Sequence[Criterion]) -> Callable[[Item], Any]:
+    """The ranking order as a sort key: priority first, then the id's number."""
+    return lambda i: (priority_key(i, criteria), id_order(i.id))
+
+
 def by_priority(
     items: Iterable[Item],
     criteria: Sequence[Criterion],
@@ -29,7 +34,7 @@ def by_priority(
 ) -> list[Item]:
     """Items in ranking order; `tie_break` (such as staleness) comes before the id number."""
     if tie_break is None:
-        return sorted(items, key=lambda i: (priority_key(i, criteria), id_order(i.id)))
+        return sorted(items, key=ranking_key(criteria))
     return sorted(items, key=lambda i: (priority_key(i, criteria), tie_break(i), id_order(i.id)))
 
 

@@ -87,10 +87,12 @@ class ReviewWalk:
         """(number of the current item, counted from 1; length of the queue)."""
         return min(self._position + 1, len(self._ids)), len(self._ids)
 
-    def record(self, outcome: Outcome) -> None:
-        """Note what happened to the current item."""
-        if self.current is not None:
-            self._records.append((self.current, outcome))
+    def record(self, outcome: Outcome, item_id: str | None = None) -> None:
+        """Note what happened to an item (the current one unless named: a save ends after
+        the walk may have moved on)."""
+        item_id = item_id or self.current
+        if item_id is not None:
+            self._records.append((item_id, outcome))
 
     def undone(self, item_id: str) -> None:
         """The last thing done to an item was taken back: it no longer counts, and the walk

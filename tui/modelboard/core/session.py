@@ -14,7 +14,7 @@ from typing import Any
 from modelboard.core.actor import Actor, login_name
 from modelboard.core.change import Change
 from modelboard.core.model import Backlog, Item
-from modelboard.core.store import Store
+from modelboard.core.store import Store, shown_early
 from modelboard.core.times import utc_now, whole_seconds
 from modelboard.core.undo import inverse
 
@@ -39,11 +39,30 @@ class Session:
         self._clock = clock
         self._name = login_name()
         self._undo: list[Committed] = []
+        self._expected: list[Change] = []  # shown, their saves not yet ended
+        self._shown: Backlog | None = None
 
     @property
     def backlog(self) -> Backlog:
-        """The backlog as last read or saved."""
-        return self.store.backlog
+        """The backlog as last read or saved, with the changes still being saved in it."""
+        shown = self._shown
+        return shown if shown is not None else self.store.backlog
+
+    def expect(self, change: Change) -> bool:
+        """Show a change at once, while its save runs elsewhere (see `Store.previewed`);
+        True when it shows (edits and deletions of items do, additions wait for their id)."""
+        self._expected.append(change)
+        self.reshow()
+        return shown_early(change)
+
+    def settled(self, change: Change) -> None:
+        """The change's save ended (saved, failed or conflicted): stop showing it early."""
+        self._expected = [c for c in self._expected if c is not change]
+        self.reshow()
+
+    def reshow(self) -> None:
+        """Show the store's state with the changes still being saved (after a disk read)."""
+        self._shown = self.store.previewed(self._expected) if self._expected else None
 
     def actor(self) -> Actor:
         """Who is changing things, and now."""

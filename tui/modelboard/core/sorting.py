@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from modelboard.core.ids import id_order
 from modelboard.core.model import Board, Item
-from modelboard.core.ranking import by_priority
+from modelboard.core.ranking import ranking_key
 from modelboard.core.staleness import last_looked_at
 
 LONG_AGO = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
@@ -28,13 +29,18 @@ class SortOrder(enum.Enum):
         return orders[(orders.index(self) + 1) % len(orders)]
 
 
+def sort_key(order: SortOrder, board: Board) -> Callable[[Item], Any]:
+    """The order as a sort key; ties fall back to the id's number, so no two items tie
+    (which lets a column take one item back in its place, see `BoardView.updated`)."""
+    if order is SortOrder.PRIORITY:
+        return ranking_key(board.criteria)
+    if order is SortOrder.STALEST:
+        return lambda i: (last_looked_at(i) or LONG_AGO, id_order(i.id))
+    if order is SortOrder.NEWEST:  # newest first; a timedelta negates exactly
+        return lambda i: (LONG_AGO - (i.created or LONG_AGO), id_order(i.id))
+    return lambda i: (i.title.casefold(), id_order(i.id))
+
+
 def sorted_items(items: Iterable[Item], order: SortOrder, board: Board) -> list[Item]:
     """Items in `order`; ties fall back to the id's number so the order is stable."""
-    if order is SortOrder.PRIORITY:
-        return by_priority(items, board.criteria)
-    items = sorted(items, key=lambda i: id_order(i.id))
-    if order is SortOrder.STALEST:
-        return sorted(items, key=lambda i: last_looked_at(i) or LONG_AGO)
-    if order is SortOrder.NEWEST:
-        return sorted(items, key=lambda i: i.created or LONG_AGO, reverse=True)
-    return sorted(items, key=lambda i: i.title.casefold())
+    return sorted(items, key=sort_key(order, board))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import tomlkit
@@ -27,7 +27,7 @@ from modelboard.core.change import (
     table_at,
 )
 from modelboard.core.errors import SaveError
-from modelboard.core.toml_layout import UnusualLayout, layout, table_span
+from modelboard.core.toml_layout import Lexed, UnusualLayout, layout, lex, shifted, table_span
 
 # ---- rendering ---------------------------------------------------------------------------
 
@@ -129,23 +129,33 @@ def spliced(text: str, data: Mapping[str, Any], change: Change) -> str:
     Block by block when the layout allows, else through the whole document; either way the
     result is checked to hold exactly the data the change should produce.
     """
+    return spliced_lexed(text, data, change)[0]
+
+
+def spliced_lexed(
+    text: str, data: Mapping[str, Any], change: Change, lexed: Lexed | None = None
+) -> tuple[str, Lexed | None]:
+    """`spliced`, given the lexing of `text` if known; also returns the lexing of the
+    result, shifted from the old one (None when the whole-document path was taken)."""
     try:
-        return _spliced_blocks(text, data, change)
+        return _spliced_blocks(text, data, change, lexed or lex(text))
     except Exception:  # unusual text or a tomlkit surprise: take the checked path
         pass
     try:
-        return _spliced_document(text, data, change)
+        return _spliced_document(text, data, change), None
     except Exception as error:  # whatever failed, nothing may be written
         raise SaveError(
             f"could not write this change safely ({error}); the file is unchanged"
         ) from error
 
 
-def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
+def _spliced_blocks(
+    text: str, data: Mapping[str, Any], change: Change, lexed: Lexed
+) -> tuple[str, Lexed]:
     items: Mapping[str, Any] = data.get("items", {})
     if not isinstance(items, dict):
         raise UnusualLayout("items is not a table")
-    where = layout(text, frozenset(items))
+    where = layout(text, frozenset(items), lexed)
     replacements: list[tuple[int, int, str]] = []
     appended: list[str] = []
     added: list[str] = []
@@ -153,7 +163,7 @@ def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
         if isinstance(step, SettingEdit):
             if None in step.values.values():
                 raise UnusualLayout("a setting removed: the whole-document path removes it")
-            start, end = table_span(text, step.path)
+            start, end = table_span(text, step.path, lexed)
             old = text[start:end]
             _check_block(old, _nested(step.path, table_at(data, step.path)))
             new = _edited_setting_block(old, step)
@@ -188,17 +198,33 @@ def _spliced_blocks(text: str, data: Mapping[str, Any], change: Change) -> str:
     touched = sorted(replacements)
     if any(a[1] > b[0] for a, b in zip(touched, touched[1:], strict=False)):
         raise UnusualLayout("one change edits the same block twice")
-    result = text
-    for start, end, new in reversed(touched):
-        result = result[:start] + new + result[end:]
+    result = "".join(_pieces(text, touched))
+    edits = list(touched)  # in the old text's positions, for shifting the lexing
     if added:
         # New items go after the last item (its position shifts by the edits before it).
         anchor = where.items_end if where.items_end is not None else len(text)
         shift = sum(len(new) - (end - start) for start, end, new in touched if end <= anchor)
+        before = len(result)
         result = _insert(result, anchor + shift, "\n".join(added))
-    for record in appended:
-        result = _insert(result, len(result), record)
-    return result
+        grown = len(result) - before
+        edits.append((anchor, anchor, result[anchor + shift : anchor + shift + grown]))
+    if appended:
+        before = len(result)
+        for record in appended:
+            result = _insert(result, len(result), record)
+        edits.append((len(text), len(text), result[before:]))
+    edits.sort(key=lambda edit: (edit[0], edit[1]))  # stable: an insertion keeps its turn
+    return result, shifted(lexed, edits)
+
+
+def _pieces(text: str, edits: list[tuple[int, int, str]]) -> Iterator[str]:
+    """The text with each (start, end, new) replaced, in one pass (no copy per edit)."""
+    position = 0
+    for start, end, new in edits:
+        yield text[position:start]
+        yield new
+        position = end
+    yield text[position:]
 
 
 def _append_record(doc: Any, array: str, record: Mapping[str, Any]) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 from typing import Any
 
 # Building blocks of lines that hold no bracket or string left open at their end.
@@ -67,6 +68,52 @@ class Header:
     start: int
     path: tuple[str, ...]
     is_array: bool
+
+
+@dataclass(frozen=True)
+class Lexed:
+    """What the lexer found in one text: its headers in order and the starts of its
+    comment-only lines. The store keeps it between saves and shifts it after a splice
+    (`shifted`) instead of lexing the whole file again (0.3 s at 10,000 items)."""
+
+    headers: tuple[Header, ...]
+    comment_lines: frozenset[int]
+
+
+def lex(text: str) -> Lexed:
+    """Lex the whole text."""
+    found, comment_lines = headers(text)
+    return Lexed(tuple(found), frozenset(comment_lines))
+
+
+def shifted(lexed: Lexed, edits: Sequence[tuple[int, int, str]]) -> Lexed:
+    """The lexing of a text after `edits` (old start, old end, new text: in order, not
+    overlapping, each at a line start with nothing left open), made from the old one:
+    what lies outside the edits moves by the length change before it, and only the new
+    text of each edit is lexed."""
+    found: list[Header] = []
+    comments: set[int] = set()
+    old_headers = lexed.headers
+    old_comments = sorted(lexed.comment_lines)
+    h = c = delta = 0
+    for start, end, new in edits:
+        while h < len(old_headers) and old_headers[h].start < start:
+            found.append(replace(old_headers[h], start=old_headers[h].start + delta))
+            h += 1
+        while h < len(old_headers) and old_headers[h].start < end:
+            h += 1
+        while c < len(old_comments) and old_comments[c] < start:
+            comments.add(old_comments[c] + delta)
+            c += 1
+        while c < len(old_comments) and old_comments[c] < end:
+            c += 1
+        new_headers, new_comments = headers(new)
+        found.extend(replace(header, start=header.start + start + delta) for header in new_headers)
+        comments.update(line + start + delta for line in new_comments)
+        delta += len(new) - (end - start)
+    found.extend(replace(header, start=header.start + delta) for header in old_headers[h:])
+    comments.update(line + delta for line in old_comments[c:])
+    return Lexed(tuple(found), frozenset(comments))
 
 
 @dataclass(frozen=True)
@@ -162,9 +209,11 @@ def _header_path(line: str) -> tuple[str, ...]:
     return tuple(path)
 
 
-def layout(text: str, item_ids: set[str] | frozenset[str]) -> Layout:
-    """Locate every item's block; raise UnusualLayout when the text is not one table each."""
-    found, comment_lines = headers(text)
+def layout(text: str, item_ids: set[str] | frozenset[str], lexed: Lexed | None = None) -> Layout:
+    """Locate every item's block; raise UnusualLayout when the text is not one table each.
+    `lexed`, when given, must be the lexing of exactly this text."""
+    lexed = lexed or lex(text)
+    found, comment_lines = lexed.headers, lexed.comment_lines
     spans: dict[str, tuple[int, int]] = {}
     leads: dict[str, int] = {}
     current: str | None = None
@@ -186,13 +235,14 @@ def layout(text: str, item_ids: set[str] | frozenset[str]) -> Layout:
     if set(spans) != set(item_ids):
         raise UnusualLayout("some items are not written as [items.ID] tables")
     items_end = max((end for _, end in spans.values()), default=None)
-    return Layout(spans, leads, items_end, frozenset(comment_lines))
+    return Layout(spans, leads, items_end, comment_lines)
 
 
-def table_span(text: str, path: tuple[str, ...]) -> tuple[int, int]:
+def table_span(text: str, path: tuple[str, ...], lexed: Lexed | None = None) -> tuple[int, int]:
     """Where the table `[a.b.c]` lies: its header to the next header (or the comment lines
     attached to it). UnusualLayout when the table has no header of its own."""
-    found, comment_lines = headers(text)
+    lexed = lexed or lex(text)
+    found, comment_lines = lexed.headers, lexed.comment_lines
     for index, header in enumerate(found):
         if header.path == path and not header.is_array:
             end = len(text)
@@ -202,7 +252,7 @@ def table_span(text: str, path: tuple[str, ...]) -> tuple[int, int]:
     raise UnusualLayout(f"no [{'.'.join(path)}] header")
 
 
-def _attached_comments_start(text: str, start: int, comment_lines: set[int]) -> int:
+def _attached_comments_start(text: str, start: int, comment_lines: AbstractSet[int]) -> int:
     """Move up over comment-only lines directly above `start` (no blank line between)."""
     while start > 0:
         previous = text.rfind("\n", 0, start - 1) + 1

@@ -50,9 +50,16 @@ class BacklogScreen(Screen[ResultT]):
 
         self.app.push_screen(HelpScreen(self.HELP_TITLE, self.BINDINGS, self.HELP_NOTES))
 
+    changed_only: tuple[str, ...] = ()
+    """During `redraw`: the only items that changed, when that is known (empty: anything)."""
+
     def on_backlog_changed(self, message: BacklogChanged) -> None:
         if self.is_current:
-            self.redraw(message.item_id)
+            self.changed_only = message.item_ids
+            try:
+                self.redraw(message.item_id)
+            finally:
+                self.changed_only = ()
         else:
             self._outdated = True
 

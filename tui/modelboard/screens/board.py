@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -118,19 +119,25 @@ class BoardScreen(ItemsScreen[None]):
             count = f" ({len(items)})"
             name = fit(plain(self.view.stages[index]), width - len(left + count + right)).rstrip()
             header = self.query_one(f"#stage-header-{index}", Static)
-            header.update(Content(f"{left}{name}{count}{right}"))
+            header.update(Content(f"{left}{name}{count}{right}"), layout=False)  # fixed size
             header.set_class(index == self.column, "-current")
 
     # ---- drawing ------------------------------------------------------------------------
 
     def redraw(self, item_id: str | None) -> None:
-        self.refresh_board(item_id)
+        self.refresh_board(item_id, self.changed_only or None)
 
-    def refresh_board(self, keep: str | None = None) -> None:
+    def refresh_board(self, keep: str | None = None, only: Collection[str] | None = None) -> None:
         """Rebuild the view from the session's backlog, keeping the cursor on `keep` (or the
-        item it was on) when the view still shows it."""
+        item it was on) when the view still shows it. With `only` (the items a change
+        touched), just their columns are sorted and drawn again."""
         keep = keep or self.current_id
-        self.view = BoardView.of(self.session.backlog, self.order, self.filter_text)
+        before, before_column = self.view, self.column
+        if only is not None and before.columns:
+            self.view = before.updated(self.session.backlog, self.order, only, self.filter_text)
+        else:
+            before = BoardView((), (), 0)  # every column is drawn
+            self.view = BoardView.of(self.session.backlog, self.order, self.filter_text)
         found = self.view.locate(keep)
         if found is not None:
             self.column, self.row = found
@@ -147,7 +154,11 @@ class BoardScreen(ItemsScreen[None]):
         self._notes = [*due_words(self.session.backlog.log, now), *read_only]
         for index, items in enumerate(self.view.columns):
             cursor = self.row if index == self.column and items else None
-            self.query_one(f"#stage-{index}", StageColumn).show(items, cursor, board, now)
+            column = self.query_one(f"#stage-{index}", StageColumn)
+            if index >= len(before.columns) or items is not before.columns[index]:
+                column.show(items, cursor, board, now)
+            elif index in (before_column, self.column):
+                column.move_cursor(cursor)
         self._fit_columns()
         self._after_cursor_move()
 
@@ -167,7 +178,7 @@ class BoardScreen(ItemsScreen[None]):
         if self.filter_text:
             parts.append(f"filter: {self.filter_text}")
         parts.extend(self._notes)
-        self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)))
+        self.query_one("#board-title", Static).update(Content("  ·  ".join(parts)), layout=False)
 
     def focused_stage(self) -> str | None:
         """The stage of the focused column (a prioritisation session may rate just it)."""

@@ -190,12 +190,12 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         except ModelboardError as error:
             self.notify(error.message, severity="error")
             return
-        self.modelboard.commit(change, then=lambda _: self._done_with(outcome, advance))
+        self.modelboard.commit(change, then=lambda _: self._done_with(outcome, advance, item.id))
 
-    def _done_with(self, outcome: Outcome, advance: bool) -> None:
-        """Note what the person did to the current item (once it is saved), and go on."""
-        self.walk.record(outcome)
-        if advance:
+    def _done_with(self, outcome: Outcome, advance: bool, item_id: str) -> None:
+        """Note what the person did to the item (once it is saved), and go on from it."""
+        self.walk.record(outcome, item_id)
+        if advance and self.walk.current == item_id:
             self.walk.advance()
         self.show_item()
 
@@ -219,7 +219,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
     def action_move(self, offset: int) -> None:
         item = self.item()
         if item is not None:
-            moved = partial(self._done_with, Outcome.MOVED, False)
+            moved = partial(self._done_with, Outcome.MOVED, False, item.id)
             item_actions.move(self.modelboard, item, offset, lambda _: moved())
 
     @on(ScoreField.Changed)
@@ -243,7 +243,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
                 self.modelboard,
                 item,
                 item.stage,
-                lambda _: self._done_with(Outcome.EDITED, advance=False),
+                lambda _: self._done_with(Outcome.EDITED, False, item.id),
             )
 
     def action_snooze(self) -> None:
@@ -293,7 +293,7 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
             return
 
         def deleted(_: Change) -> None:
-            self.walk.record(Outcome.DELETED)
+            self.walk.record(Outcome.DELETED, item.id)
             self.walk.drop(item.id)
             self.show_item()
 
