@@ -113,6 +113,7 @@ class ModelboardApp(App[None]):
         being saved, so leave cleanly once it is, and for certain within a second of the last
         save (Textual's shutdown can wait forever on output to a terminal that is gone)."""
         self._saves.leaving = True
+        self._saves.start_now()
         threading.Thread(target=self._exit_for_certain, daemon=True).start()
         self._keep_drafts()
         self.run_worker(self._leave_when_saved(), group="leave")

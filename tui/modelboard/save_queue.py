@@ -23,7 +23,8 @@ class SaveQueue:
         self._app = app
         self._jobs: deque[tuple[Callable[[], Any], Done]] = deque()
         self._lock = threading.Lock()
-        self._running = False  # a worker is working through the jobs
+        self._running = False  # a worker is due or working through the jobs
+        self._started = False  # ... and has been started
         self.leaving = False
         """Set on a hang-up: jobs are still done, their outcomes are shown to nobody."""
 
@@ -44,6 +45,18 @@ class SaveQueue:
             if self._running:
                 return
             self._running = True
+            self._started = False
+        # The change is drawn first: a save started at once competes with that frame for
+        # the GIL (a move at 10,000 items reached the screen in 51 ms instead of about 20).
+        self._app.call_after_refresh(self.start_now)
+
+    def start_now(self) -> None:
+        """Start working through the jobs, if a worker is due and not yet started (a
+        hang-up cannot wait for the next refresh)."""
+        with self._lock:
+            if not self._running or self._started:
+                return
+            self._started = True
         self._app.run_worker(self._work, thread=True, group="saves")
 
     def _work(self) -> None:
