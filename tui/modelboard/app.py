@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import os
 import signal
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -24,12 +24,7 @@ from textual.screen import Screen
 
 from modelboard.core.actor import os_user
 from modelboard.core.change import Change
-from modelboard.core.errors import (
-    ConflictError,
-    ModelboardError,
-    SaveError,
-    StoreUnreadableError,
-)
+from modelboard.core.errors import ConflictError, ModelboardError, StoreUnreadableError
 from modelboard.core.merge import overruling
 from modelboard.core.model import Item
 from modelboard.core.operations import record_review
@@ -42,6 +37,7 @@ from modelboard.external_editor import Launcher
 from modelboard.item_actions import Saved, nothing_more
 from modelboard.messages import BacklogChanged
 from modelboard.render import sentence
+from modelboard.save_queue import SaveQueue
 from modelboard.screens.backlog_screen import ItemsScreen
 from modelboard.screens.board import BoardScreen
 from modelboard.screens.store_error import StoreErrorScreen
@@ -103,10 +99,7 @@ class ModelboardApp(App[None]):
         self.poll_seconds = poll_seconds
         self.session: Session | None = None
         self._broken_on_disk = ""
-        self._saves: deque[tuple[Callable[[], Any], Callable[[Any, Any], None]]] = deque()
-        self._saves_lock = threading.Lock()
-        self._saving = False  # a worker is working through `_saves`
-        self._leaving = False  # hung up: saves go on, nothing is shown
+        self._saves = SaveQueue(self)
         self._refused = 0  # saves refused so far (quit stays open to say why)
 
     def get_default_screen(self) -> Screen[Any]:
@@ -133,6 +126,7 @@ class ModelboardApp(App[None]):
             loop.add_signal_handler(signum, self.hang_up)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_disk)
+        self.call_after_refresh(gc.freeze)  # see _disk_read
         if _terminal_in_use():
             self.set_interval(TERMINAL_CHECK_SECONDS, self._check_terminal)
 
@@ -144,10 +138,11 @@ class ModelboardApp(App[None]):
             self.hang_up()
 
     def hang_up(self) -> None:
-        """The terminal went away, or we were asked to stop: every change is already saved,
-        so leave cleanly if we can, and for certain within a second of the last save (Textual's
-        shutdown can wait forever on output to a terminal that is gone)."""
-        self._leaving = True
+        """The terminal went away, or we were asked to stop: every change shown is saved or
+        being saved, so leave cleanly once it is, and for certain within a second of the last
+        save (Textual's shutdown can wait forever on output to a terminal that is gone)."""
+        self._saves.leaving = True
+        self._saves.start_now()
         threading.Thread(target=self._exit_for_certain, daemon=True).start()
         self._keep_drafts()
         self.run_worker(self._leave_when_saved(), group="leave")
@@ -179,6 +174,7 @@ class ModelboardApp(App[None]):
             loop.remove_signal_handler(signum)
         if self.session is not None:
             self.session.store.remember()
+        gc.unfreeze()  # what was kept from collection may go now (an app run in a test)
 
     def open_store(self) -> None:
         """Open the store and show the board, or say why it cannot be opened."""
@@ -355,64 +351,25 @@ class ModelboardApp(App[None]):
     @property
     def saving(self) -> bool:
         """True while saves are queued, running, or their outcome is not yet shown."""
-        return self._saving
+        return self._saves.busy
 
     @property
     def pending_saves(self) -> int:
         """Saves queued or running whose file write has not ended yet."""
-        return len(self._saves)
+        return self._saves.pending
 
     def in_order(self, job: Callable[[], Any], done: Callable[[Any, Any], None]) -> None:
         """Run `job` (a save, an undo, a reload) in a worker after every earlier one, then
-        `done(result, error)` on the event loop: saves never freeze the screen, and they
-        reach the file in the order they were made."""
-        with self._saves_lock:
-            self._saves.append((job, done))
-            if self._saving:
-                return
-            self._saving = True
-        self._save_in_order()
-
-    @work(thread=True, group="saves")
-    def _save_in_order(self) -> None:
-        """Work through the queue, oldest first; each outcome is handed to the event loop
-        before the next save begins (a conflict must be seen before what follows it)."""
-        try:
-            self._work_through_saves()
-        finally:  # however it ended, a later save starts a new worker
-            with self._saves_lock:
-                self._saving = False
-
-    def _work_through_saves(self) -> None:
-        while True:
-            with self._saves_lock:
-                if not self._saves:
-                    return
-                job, done = self._saves[0]
-            result: Any = None
-            error: ModelboardError | None = None
-            try:
-                result = job()
-            except ModelboardError as failure:
-                error = failure
-            except Exception as bug:  # a surprise says why, never a traceback
-                error = SaveError(f"could not save ({bug!r}); the file was not changed")
-            with self._saves_lock:
-                self._saves.popleft()
-            if self._leaving:
-                continue  # hung up: write what is queued, tell nobody
-            try:
-                self.call_from_thread(done, result, error)
-            except RuntimeError:  # the app has stopped; the file holds every save
-                pass
+        `done(result, error)` on the event loop (see `SaveQueue`)."""
+        self._saves.add(job, done)
 
     async def action_quit(self) -> None:
         """Leave once every change made here is saved; a save refused meanwhile (a conflict,
         a full disk) keeps the board open to say so."""
         refused = self._refused
-        if self._saving:
+        if self.saving:
             self.notify("Saving…", timeout=2)
-            while self._saving:
+            while self.saving:
                 await asyncio.sleep(0.02)
         if self._refused == refused:
             self.exit()
@@ -438,7 +395,7 @@ class ModelboardApp(App[None]):
 
     def check_disk(self) -> None:
         """Pick up a teammate's save: read it in a worker, then tell the screens."""
-        if self.session is not None and not self._saving and self.session.changed_on_disk():
+        if self.session is not None and not self.saving and self.session.changed_on_disk():
             self.read_disk(self.session)
 
     @work(thread=True, exclusive=True, group="disk")
@@ -454,6 +411,9 @@ class ModelboardApp(App[None]):
     def _disk_read(self, session: Session, snapshot: Snapshot) -> None:
         self._broken_on_disk = ""
         if session.store.adopt(snapshot):
+            # The backlog just read lives until the next read: later collections need not
+            # walk it (a full one takes 1.4 s at 50,000 items and holds up the screen).
+            gc.freeze()
             session.reshow()
             self.backlog_changed(None)
 
