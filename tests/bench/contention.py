@@ -94,11 +94,13 @@ def lock_timer(held: list[float]) -> Iterator[None]:
     original = atomic.locked
 
     @contextlib.contextmanager
-    def timed(*args: object, **kwargs: object) -> Iterator[None]:
-        with original(*args, **kwargs):  # type: ignore[arg-type]
+    def timed(
+        target: Path, timeout: float | None = None, on_wait: atomic.Waiting | None = None
+    ) -> Iterator[atomic.Held]:
+        with original(target, timeout, on_wait) as lock:
             began = time.perf_counter()
             try:
-                yield
+                yield lock
             finally:
                 held.append(time.perf_counter() - began)
 

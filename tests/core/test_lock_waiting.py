@@ -90,3 +90,33 @@ def test_many_processes_saving_at_once_lose_nothing_and_none_gives_up(
     titles = {item.title for item in Store.open(store_file).backlog.items.values()}
     owned = {f"own {w}" for w in range(8)}
     assert titles == owned | {f"{w}-{n}" for w in range(8) for n in range(6)}
+
+
+def test_a_teammates_save_is_taken_whole_and_an_editors_write_is_waited_for(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save notes in the lock file what it wrote; the next saver finds exactly that file
+    and need not wait for it to settle. A write by anything else is waited for."""
+    from modelboard.core import operations
+    from modelboard.core.actor import Actor
+    from modelboard.core.store import Store
+    from tests.conftest import NOW
+
+    settled: list[int] = []
+    original = Store._settled
+
+    def counting(self: Store, raw: bytes, info: object) -> object:
+        settled.append(1)
+        return original(self, raw, info)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "_settled", counting)
+    mine, theirs, actor = Store.open(store_file), Store.open(store_file), Actor("t", NOW)
+    theirs.save(operations.add_item(theirs.backlog, {"title": "theirs"}, actor))
+    mine.save(operations.add_item(mine.backlog, {"title": "mine"}, actor))
+    assert settled == []  # a whole file, written by a save: taken as it is
+    with open(store_file, "a", encoding="utf-8") as editor:  # an editor writes in place
+        editor.write('\n[items.M-9]\ntitle = "by hand"\n')
+    mine.save(operations.add_item(mine.backlog, {"title": "again"}, actor))
+    assert settled  # waited for the editor's write to settle
+    titles = {i.title for i in Store.open(store_file).backlog.items.values()}
+    assert titles == {"theirs", "mine", "by hand", "again"}

@@ -70,6 +70,35 @@ class _Wait:
         time.sleep(_POLL_SECONDS if waited < TELL_AFTER_SECONDS else _PATIENT_POLL_SECONDS)
 
 
+class Held:
+    """The lock, held: what the holder before wrote into the lock file, and a way to leave a
+    note for the next one (the signature of the file a save wrote, so that the next saver
+    knows that file is whole and need not wait for it to settle)."""
+
+    def __init__(self, fd: int | None, previous: str) -> None:
+        self._fd = fd
+        self.previous = previous
+
+    def note(self, line: str) -> None:
+        """A line after the holder's name in the lock file (best effort)."""
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            end = os.fstat(self._fd).st_size
+            os.pwrite(self._fd, f"{line}\n".encode(), end)
+
+
+def last_note(target: Path) -> str:
+    """What the last holder of the store's lock wrote into it, read without taking it."""
+    with contextlib.suppress(OSError):
+        fd = os.open(lock_path(target), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        try:
+            return _read_holder(fd)
+        finally:
+            os.close(fd)
+    return ""
+
+
 def holder_name(holder: str) -> str:
     """`anna@host pid 12` from what a holder wrote into the lock file."""
     return holder.split("\n", 1)[0].strip()
@@ -78,7 +107,7 @@ def holder_name(holder: str) -> str:
 @contextlib.contextmanager
 def locked(
     target: Path, timeout: float | None = None, on_wait: Waiting | None = None
-) -> Iterator[None]:
+) -> Iterator[Held]:
     """Hold the store's sidecar lock; raise LockTimeoutError naming the holder when it keeps
     the lock for `timeout` without progress; `on_wait` hears who it waits for after a second.
 
@@ -105,11 +134,12 @@ def locked(
             except OSError as error:
                 if error.errno in (errno.ENOLCK, errno.EOPNOTSUPP):
                     with _exclusive_file_lock(target, wait):
-                        yield
+                        yield Held(None, "")
                     return
                 raise SaveError(f"cannot lock {path}: {error.strerror}") from error
+        previous = _read_holder(fd)
         _write_holder(fd)
-        yield
+        yield Held(fd, previous)
     finally:
         os.close(fd)
 
@@ -222,7 +252,7 @@ def _write_holder(fd: int) -> None:
 
 def _read_holder(fd: int) -> str:
     with contextlib.suppress(OSError):
-        return os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+        return os.pread(fd, 400, 0).decode("utf-8", "replace").strip()
     return ""
 
 

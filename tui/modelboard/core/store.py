@@ -89,6 +89,17 @@ class _Ahead:
     data: dict[str, Any]
 
 
+def _written_note(info: os.stat_result) -> str:
+    """What a save notes in the lock file of the file it wrote (by rename: whole at once)."""
+    return f"wrote {info.st_ino} {info.st_size} {info.st_mtime_ns}"
+
+
+def _written_whole(note: str, info: os.stat_result) -> bool:
+    """True when the file is the one the last save wrote, whole (a rename is): no need to
+    wait for it to settle. Any other write (an editor's, git's) is waited for."""
+    return _written_note(info) in note.splitlines()
+
+
 def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
     """Parse the store's bytes; StoreUnreadableError names file, line and column."""
     try:
@@ -377,7 +388,7 @@ class Store:
             return change
         self._refuse_if_read_only()
         ahead = self._read_ahead()
-        with locked(self.target, on_wait=self.on_wait):
+        with locked(self.target, on_wait=self.on_wait) as held:
             for _ in range(SAVE_ATTEMPTS):
                 raw, info = self._read()
                 same = raw == self._raw
@@ -386,7 +397,8 @@ class Store:
                 elif ahead is not None and raw == ahead.raw:
                     theirs = ahead.data  # settled and parsed before the lock: only compared
                 else:
-                    raw, info = self._settled(raw, info)
+                    if not _written_whole(held.previous, info):
+                        raw, info = self._settled(raw, info)
                     theirs = parse_store(raw, self.path)
                 ahead = None
                 writable_shape(theirs, self.path)
@@ -426,7 +438,9 @@ class Store:
                     f"{self.path} kept changing while this change was being saved; "
                     "nothing was written, try again"
                 )
-            signature = Signature.of(os.stat(self.target))
+            written = os.stat(self.target)
+            signature = Signature.of(written)
+            held.note(_written_note(written))
         self.merged = not same
         if same and all(step.item_id is not None for step in applied.steps):
             backlog = _rebuilt(self._backlog, new_data, applied)
@@ -475,7 +489,10 @@ class Store:
             raw, info = self._read()
             if raw == self._raw:
                 return None
-            raw, info = self._settled(raw, info)
+            from modelboard.core.atomic import last_note
+
+            if not _written_whole(last_note(self.target), info):
+                raw, info = self._settled(raw, info)
             return _Ahead(raw, parse_store(raw, self.path))
         except ModelboardError:
             return None
