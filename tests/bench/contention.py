@@ -37,18 +37,29 @@ from tests.bench.sample import write_store  # noqa: E402
 STAGES = ("proposed", "ready", "building", "deployed")
 
 
+CODE = ROOT / "tui"
+"""The modelboard the writer processes run (`--root` measures another checkout's)."""
+FORCE: list[str] = ["--force"]
+"""Moves past the stage gates (the sample items meet them; versions before gates lack it)."""
+
+
 def writer(path: Path, number: int, ops: int, size: int) -> list[tuple[str, float, int, str]]:
     """One person: `ops` commands, each a process, with think time; (what, seconds, exit
     code, stderr) for each."""
     rng = random.Random(number)
     done = []
-    env = {**os.environ, "MODELBOARD_FILE": str(path), "USER": f"user{number}"}
+    env = {
+        **os.environ,
+        "MODELBOARD_FILE": str(path),
+        "USER": f"user{number}",
+        "PYTHONPATH": str(CODE),
+    }
     for op in range(ops):
         time.sleep(rng.uniform(0, 0.5))
         item = f"M-{rng.randint(1, size)}"
         kind = rng.choice(("move", "edit", "add"))
         argv = {
-            "move": ["move", item, rng.choice(STAGES), "--force"],
+            "move": ["move", item, rng.choice(STAGES), *FORCE],
             "edit": ["edit", item, "--owner", f"user{number}"],
             "add": ["add", f"added by user{number} #{op}"],
         }[kind]
@@ -133,7 +144,20 @@ def lock_held(size: int, runs: int = 5) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 writers x 4 ops, 100 items")
+    parser.add_argument("--root", type=Path, help="run the writers on another checkout")
+    parser.add_argument("--no-lock-table", action="store_true", help="only the writers")
     args = parser.parse_args()
+    global CODE, FORCE
+    if args.root is not None:
+        CODE = args.root.resolve() / "tui"
+        print(f"writers run {CODE}")
+    helped = subprocess.run(
+        [sys.executable, "-m", "modelboard", "move", "--help"],
+        env={**os.environ, "PYTHONPATH": str(CODE)},
+        capture_output=True,
+        text=True,
+    )
+    FORCE = ["--force"] if "--force" in helped.stdout else []
     writers, ops = (5, 4) if args.quick else (20, 10)
     sizes = (100,) if args.quick else (100, 1_000)
     print(f"{writers} writers x {ops} ops, 0-0.5 s thinking, each op a `modelboard` process")
@@ -145,6 +169,8 @@ def main() -> None:
             f"| {size:,} | {r['ops']:.0f} | {r['median']:.2f} s | {r['p95']:.2f} s | "
             f"{r['slowest']:.2f} s | {r['gave up']:.0f} | {r['failed']:.0f} | {r['lost']:.0f} |"
         )
+    if args.no_lock_table:
+        return
     print("\nlock held by one save (median of 5, milliseconds)")
     print("| items | file as read | file changed since read |")
     print("| --- | --- | --- |")
