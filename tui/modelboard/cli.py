@@ -46,15 +46,6 @@ from modelboard.planning_commands import (
     cmd_matrix,
 )
 from modelboard.serve import cmd_serve, port_number
-from modelboard.session_commands import (
-    cmd_session_agree,
-    cmd_session_end,
-    cmd_session_join,
-    cmd_session_reveal,
-    cmd_session_start,
-    cmd_session_status,
-    cmd_session_vote,
-)
 from modelboard.shell import SHELLS, WORDS, Parser, cmd_completion, cmd_help
 
 
@@ -130,6 +121,19 @@ def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParse
     retire.add_argument("id")
 
 
+def _session(name: str) -> Handler:
+    """A session verb's handler, loaded when it runs: other commands start without it (in a
+    busy meeting every command is a process of its own)."""
+
+    def run(args: argparse.Namespace, ctx: Context) -> int:
+        from modelboard import session_commands
+
+        handler: Handler = getattr(session_commands, f"cmd_session_{name}")
+        return handler(args, ctx)
+
+    return run
+
+
 def _session_commands(session: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """`session start|join|vote|reveal|agree|status|end`."""
     action = _actions(session, common)
@@ -137,23 +141,23 @@ def _session_commands(session: argparse.ArgumentParser, common: argparse.Argumen
     def scores(parser: argparse.ArgumentParser, help_text: str) -> None:
         parser.add_argument("--score", action="append", metavar="NAME=N", help=help_text)
 
-    start = action("start", cmd_session_start, "start a session; you facilitate it")
+    start = action("start", _session("start"), "start a session; you facilitate it")
     start.add_argument("--stage", help="only the open items of this stage")
     start.add_argument("--unscored", action="store_true", help="only items missing a score")
     start.add_argument("--stale", action="store_true", help="only stale items")
-    action("join", cmd_session_join, "follow the session on screen (and lead it, if yours)")
-    vote = action("vote", cmd_session_vote, "vote on an item, as the current user")
+    action("join", _session("join"), "follow the session on screen (and lead it, if yours)")
+    vote = action("vote", _session("vote"), "vote on an item, as the current user")
     vote.add_argument("id")
     scores(vote, "your score from 1 to 5 for a criterion (repeatable)")
-    reveal = action("reveal", cmd_session_reveal, "reveal the votes: per person, median, spread")
+    reveal = action("reveal", _session("reveal"), "reveal the votes: per person, median, spread")
     reveal.add_argument("id")
     reveal.add_argument("--json", action="store_true", help="print JSON")
-    agree = action("agree", cmd_session_agree, "save the agreed scores (default: the medians)")
+    agree = action("agree", _session("agree"), "save the agreed scores (default: the medians)")
     agree.add_argument("id")
     scores(agree, "the agreed score instead of the median (repeatable)")
-    status = action("status", cmd_session_status, "who runs the session, who is in, where it is")
+    status = action("status", _session("status"), "who runs the session, who is in, where it is")
     status.add_argument("--json", action="store_true", help="print JSON")
-    action("end", cmd_session_end, "end the session; it is recorded in the store")
+    action("end", _session("end"), "end the session; it is recorded in the store")
 
 
 def _session_usage(args: argparse.Namespace, ctx: Context) -> int:

@@ -25,7 +25,7 @@ Others' saves one after the other are progress, however long the queue."""
 STALE_SECONDS = 60.0  # a lock or temporary file this old belongs to a process that died
 TELL_AFTER_SECONDS = 1.0  # a wait longer than this is said (the board, the command line)
 _POLL_SECONDS = 0.02
-_PATIENT_POLL_SECONDS = 0.004  # a waiter of over a second looks more often: no starving
+_PATIENT_POLL_SECONDS = 0.008  # a waiter of over a second looks more often: no starving
 
 Waiting = Callable[[str], None]
 """Told who holds the lock (`anna@host pid 12`) once a save has waited a second for it."""
