@@ -479,10 +479,8 @@ class ModelboardApp(App[None]):
         self.push_screen(SessionStartScreen(stage), self._start_voting)
 
     def _start_voting(self, scope: dict[str, Any] | None) -> None:
-        import socket
-
         from modelboard.core import voting
-        from modelboard.core.voting_file import change_session
+        from modelboard.core.voting_file import start_session
         from modelboard.screens.voting import VotingScreen
 
         if scope is None:
@@ -491,22 +489,7 @@ class ModelboardApp(App[None]):
         actor = session.actor()
         try:
             item_ids = voting.plan(session.backlog, actor.now, **scope)
-
-            def begin(current: voting.VotingSession | None) -> voting.VotingSession:
-                if current is not None:
-                    raise voting.SessionError(
-                        f"{current.facilitator} started a session a moment ago: P joins it"
-                    )
-                return voting.start(
-                    session.backlog, item_ids, actor, socket.gethostname(), self.voter
-                )
-
-            if session.store.read_only:
-                raise voting.SessionError(
-                    "read-only: you may not write this store, so agreed scores could not be "
-                    "saved; someone who may write it facilitates"
-                )
-            change_session(session.store.target, begin, actor.now)
+            start_session(session.store, item_ids, actor, self.voter)
         except ModelboardError as error:
             self.notify(error.message, severity="error")
             return

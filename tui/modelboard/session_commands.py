@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-from typing import Any
 
 from modelboard.commands import Context, open_tui, score_option
 from modelboard.core import voting
@@ -20,8 +18,10 @@ from modelboard.core.voting_file import (
     begin_ending,
     change_session,
     finish_ending,
+    needs_record,
     read_session,
     remove_damaged,
+    start_session,
 )
 
 
@@ -35,37 +35,11 @@ def running(store: Store) -> VotingSession:
     return session
 
 
-def refuse_second(session: VotingSession | None, now: Any) -> None:
-    """Two sessions on one store are one too many: say who runs the first."""
-    if session is None:
-        return
-    if session.abandoned(now):
-        raise SessionError(
-            f"a session by {session.facilitator} from {iso(session.started)} was left behind "
-            f"(nothing since {iso(session.touched)}); `modelboard session end` ends it"
-        )
-    raise SessionError(
-        f"a session is running, facilitated by {session.facilitator} on {session.host} since "
-        f"{iso(session.started)}; join it with `modelboard session join`"
-    )
-
-
 def cmd_session_start(args: argparse.Namespace, ctx: Context) -> int:
     """Start a session on the chosen items; the caller facilitates."""
     store = ctx.store()
-    if store.read_only:
-        raise SessionError(
-            f"read-only: you may not write {store.path}, so the scores agreed could not be "
-            "saved; someone who may write it facilitates"
-        )
     item_ids = voting.plan(store.backlog, ctx.now, args.stage, args.unscored, args.stale)
-
-    def begin(current: VotingSession | None) -> VotingSession:
-        refuse_second(current, ctx.now)
-        return voting.start(store.backlog, item_ids, ctx.actor, socket.gethostname(), os_user())
-
-    session = change_session(store.target, begin, ctx.now)
-    assert session is not None
+    session = start_session(store, item_ids, ctx.actor, os_user())
     ctx.out(" ".join(session.items))
     ctx.say(
         f"started a prioritisation session on {plural(len(session.items), 'item')}; "
@@ -206,10 +180,7 @@ def cmd_session_end(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say(f"{error.message.partition(';')[0]}; {done}")
         return EXIT_OK
     ending = begin_ending(store.target, os_user(), ctx.now)
-    recorded = any(
-        r.at >= ending.started and r.by == ending.facilitator for r in store.backlog.log.sessions
-    )
-    if (ending.agreed or ending.votes) and not recorded:
+    if needs_record(store.backlog, ending):
         store.save(voting.end_record(store.backlog, ending, ctx.actor))
     finish_ending(store.target, ending)
     voters = {n for ballots in ending.votes.values() for n in ballots}

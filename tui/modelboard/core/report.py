@@ -225,19 +225,18 @@ def markdown(report: Report, plain: bool = False) -> str:
             done = ", ".join(f"{n} {what}" for what, n in session.counts.items() if n)
             lines.append(f"- {day(session.at)} by {esc(session.by)}: {done or 'nothing done'}")
         lines.append("")
-    if report.settings:
-        lines.extend([f"{sub}Scoring changes ({len(report.settings)})", ""])
-        lines += [f"- {esc(e.change)} ({esc(e.by)}, {day(e.at)})" for e in report.settings]
-        lines.append("")
-    if report.voting_sessions:
-        lines.extend([f"{sub}Prioritisation sessions ({len(report.voting_sessions)})", ""])
-        for record in report.voting_sessions:
-            lines.append(f"- {_session_line(record, esc)}")
-        lines.append("")
-    if report.goal_changes:
-        lines.extend([f"{sub}Goal changes ({len(report.goal_changes)})", ""])
-        lines += [f"- {esc(e.change)} ({esc(e.by)}, {day(e.at)})" for e in report.goal_changes]
-        lines.append("")
+
+    def listed(title: str, rows: list[str]) -> None:
+        """A section of one line each, left out when there is nothing to say."""
+        if rows:
+            lines.extend([f"{sub}{title} ({len(rows)})", "", *(f"- {row}" for row in rows), ""])
+
+    def changed(entries: list[HistoryEntry]) -> list[str]:
+        return [f"{esc(e.change)} ({esc(e.by)}, {day(e.at)})" for e in entries]
+
+    listed("Scoring changes", changed(report.settings))
+    listed("Prioritisation sessions", [_session_line(r, esc) for r in report.voting_sessions])
+    listed("Goal changes", changed(report.goal_changes))
     if report.rank_moves:
         lines.extend([f"{sub}Biggest moves in the ranking", ""])
         for item_id, title, places, rank in report.rank_moves:

@@ -12,12 +12,17 @@ import contextlib
 import datetime as dt
 import json
 import os
+import socket
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from modelboard.core import voting
+from modelboard.core.actor import Actor
 from modelboard.core.atomic import locked, write_atomically
-from modelboard.core.times import utc_now
+from modelboard.core.model import Backlog
+from modelboard.core.store import Store
+from modelboard.core.times import iso, utc_now
 from modelboard.core.voting import (
     ABANDONED_AFTER,
     SessionError,
@@ -108,6 +113,43 @@ def change_session(
         if not existed:
             _share_like_store(path, target)
         return result
+
+
+def start_session(store: Store, item_ids: list[str], actor: Actor, leader: str) -> VotingSession:
+    """A new session on these items, led by `leader`: refused on a store the leader may not
+    write (the agreed scores could not be saved) and while another session runs."""
+    if store.read_only:
+        raise SessionError(
+            f"read-only: you may not write {store.path}, so the scores agreed could not be "
+            "saved; someone who may write it facilitates"
+        )
+
+    def begin(current: VotingSession | None) -> VotingSession:
+        if current is not None and current.abandoned(actor.now):
+            raise SessionError(
+                f"a session by {current.facilitator} from {iso(current.started)} was left "
+                f"behind (nothing since {iso(current.touched)}); `modelboard session end` ends it"
+            )
+        if current is not None:
+            raise SessionError(
+                f"a session is running, facilitated by {current.facilitator} on "
+                f"{current.host} since {iso(current.started)}; join it (P on the board, or "
+                "`modelboard session join`)"
+            )
+        return voting.start(store.backlog, item_ids, actor, socket.gethostname(), leader)
+
+    started = change_session(store.target, begin, actor.now)
+    assert started is not None
+    return started
+
+
+def needs_record(backlog: Backlog, ending: VotingSession) -> bool:
+    """True when the ending session did something and is not recorded yet (an end that died
+    after saving its record is finished again without a second one)."""
+    recorded = any(
+        r.at >= ending.started and r.by == ending.facilitator for r in backlog.log.sessions
+    )
+    return bool(ending.agreed or ending.votes) and not recorded
 
 
 ENDING_SECONDS = 60  # an end that has not finished in a minute died: it may be ended again

@@ -27,6 +27,7 @@ from modelboard.core.voting_file import (
     begin_ending,
     change_session,
     finish_ending,
+    needs_record,
     read_session,
     signature,
 )
@@ -376,7 +377,7 @@ class VotingScreen(BacklogScreen[None]):
             self.notify("The session has ended and is recorded.")
             self.dismiss(None)
 
-        if ending.agreed or ending.votes:
+        if needs_record(self.session.backlog, ending):
             record = voting.end_record(self.session.backlog, ending, self.session.actor())
             self.modelboard.commit(record, then=recorded)
         else:
