@@ -105,9 +105,9 @@ def test_a_teammates_save_is_taken_whole_and_an_editors_write_is_waited_for(
     settled: list[int] = []
     original = Store._settled
 
-    def counting(self: Store, raw: bytes, info: object) -> object:
+    def counting(self: Store, raw: bytes, info: object, note: object) -> object:
         settled.append(1)
-        return original(self, raw, info)  # type: ignore[arg-type]
+        return original(self, raw, info, note)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "_settled", counting)
     mine, theirs, actor = Store.open(store_file), Store.open(store_file), Actor("t", NOW)
@@ -120,3 +120,28 @@ def test_a_teammates_save_is_taken_whole_and_an_editors_write_is_waited_for(
     assert settled  # waited for the editor's write to settle
     titles = {i.title for i in Store.open(store_file).backlog.items.values()}
     assert titles == {"theirs", "mine", "by hand", "again"}
+
+
+def test_a_save_read_ahead_while_the_next_holder_works_is_taken_whole(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next holder keeps the note of the file on disk until it writes its own, so a
+    saver reading ahead meanwhile needs no settling (under contention, that is every one)."""
+    from modelboard.core import operations
+    from modelboard.core.actor import Actor
+    from modelboard.core.store import Store
+    from tests.conftest import NOW
+
+    def no_settling(*args: object) -> object:
+        raise AssertionError("settled a file a save wrote whole")
+
+    mine, theirs, actor = Store.open(store_file), Store.open(store_file), Actor("t", NOW)
+    theirs.save(operations.add_item(theirs.backlog, {"title": "theirs"}, actor))
+    monkeypatch.setattr(Store, "_settled", no_settling)
+    with atomic.locked(store_file) as held:  # the next saver holds the lock, still working
+        assert held.previous.splitlines()[2:] == atomic.last_note(store_file).splitlines()[2:]
+        ahead = mine._read_ahead()
+        held.note("wrote nothing yet")
+        assert "wrote nothing yet" in atomic.last_note(store_file)
+        assert atomic.last_note(store_file).count("wrote") == 1  # the carried note replaced
+    assert ahead is not None and "theirs" in ahead.raw.decode()

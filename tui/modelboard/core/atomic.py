@@ -75,17 +75,17 @@ class Held:
     note for the next one (the signature of the file a save wrote, so that the next saver
     knows that file is whole and need not wait for it to settle)."""
 
-    def __init__(self, fd: int | None, previous: str) -> None:
+    def __init__(self, fd: int | None, previous: str, notes_at: int = 0) -> None:
         self._fd = fd
+        self._notes_at = notes_at
         self.previous = previous
 
     def note(self, line: str) -> None:
-        """A line after the holder's name in the lock file (best effort)."""
+        """A line after the holder's name in the lock file, in place of the notes carried
+        over from the holder before (best effort)."""
         if self._fd is None:
             return
-        with contextlib.suppress(OSError):
-            end = os.fstat(self._fd).st_size
-            os.pwrite(self._fd, f"{line}\n".encode(), end)
+        _overwrite(self._fd, f"{line}\n".encode(), self._notes_at)
 
 
 def last_note(target: Path) -> str:
@@ -138,8 +138,8 @@ def locked(
                     return
                 raise SaveError(f"cannot lock {path}: {error.strerror}") from error
         previous = _read_holder(fd)
-        _write_holder(fd)
-        yield Held(fd, previous)
+        notes_at = _write_holder(fd, _notes(previous))
+        yield Held(fd, previous, notes_at)
     finally:
         os.close(fd)
 
@@ -242,12 +242,26 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _write_holder(fd: int) -> None:
+def _write_holder(fd: int, notes: str = "") -> int:
+    """Write who holds the lock, then `notes`; return where the notes start. The notes of
+    the holder before are carried over: until this holder writes its own, the file it
+    left is still the one on disk, and savers reading ahead meanwhile must recognise it."""
+    user = os.environ.get("USER") or os.environ.get("LOGNAME") or str(os.getuid())
+    holder = f"{user}@{socket.gethostname()} pid {os.getpid()}\n{time.time():.6f}\n".encode()
+    _overwrite(fd, holder + notes.encode(), 0)
+    return len(holder)
+
+
+def _notes(held: str) -> str:
+    """The notes in what a holder wrote: the lines after its name and time."""
+    return "".join(f"{line}\n" for line in held.splitlines()[2:])
+
+
+def _overwrite(fd: int, data: bytes, at: int) -> None:
+    """Write `data` at `at` and end the file there; a reader never finds it empty between."""
     with contextlib.suppress(OSError):
-        os.ftruncate(fd, 0)
-        user = os.environ.get("USER") or os.environ.get("LOGNAME") or str(os.getuid())
-        holder = f"{user}@{socket.gethostname()} pid {os.getpid()}\n{time.time():.6f}\n"
-        os.pwrite(fd, holder.encode(), 0)
+        os.pwrite(fd, data, at)
+        os.ftruncate(fd, at + len(data))
 
 
 def _read_holder(fd: int) -> str:

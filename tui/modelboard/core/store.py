@@ -398,7 +398,7 @@ class Store:
                     theirs = ahead.data  # settled and parsed before the lock: only compared
                 else:
                     if not _written_whole(held.previous, info):
-                        raw, info = self._settled(raw, info)
+                        raw, info = self._settled(raw, info, lambda: held.previous)
                     theirs = parse_store(raw, self.path)
                 ahead = None
                 writable_shape(theirs, self.path)
@@ -485,24 +485,33 @@ class Store:
         holding the lock only compares bytes (the lock is held for what must be exclusive).
         None when the file is as this store last saw it, or cannot be read just now (the
         save, under the lock, then reads it again and says why)."""
-        try:
-            raw, info = self._read()
-            if raw == self._raw:
-                return None
-            from modelboard.core.atomic import last_note
+        from modelboard.core.atomic import last_note
 
-            if not _written_whole(last_note(self.target), info):
-                raw, info = self._settled(raw, info)
-            return _Ahead(raw, parse_store(raw, self.path))
+        try:
+            raw, info = self._read_whole(lambda: last_note(self.target))
+            return None if raw == self._raw else _Ahead(raw, parse_store(raw, self.path))
         except ModelboardError:
             return None
 
-    def _settled(self, raw: bytes, info: os.stat_result) -> tuple[bytes, os.stat_result]:
+    def _read_whole(self, note: Callable[[], str]) -> tuple[bytes, os.stat_result]:
+        """The file, once whoever wrote it has finished: at once when `note` (what the last
+        saver left in the lock file) shows a save wrote it by rename, whole. The note is
+        read before and after the file, so a save landing in between is recognised too."""
+        before = note()
+        raw, info = self._read()
+        if raw == self._raw or _written_whole(before, info) or _written_whole(note(), info):
+            return raw, info
+        return self._settled(raw, info, note)
+
+    def _settled(
+        self, raw: bytes, info: os.stat_result, note: Callable[[], str]
+    ) -> tuple[bytes, os.stat_result]:
         """The file someone else changed, once they have finished writing it.
 
         Editors that write in place empty the file first: a save must never take an empty or
         half-written file for the backlog. So the new content must stay the same for a
-        moment, and an empty file is waited for and then refused.
+        moment, and an empty file is waited for and then refused. A file a save wrote in the
+        meantime (by rename, whole) is taken at once: saves in a row are not an editor.
         """
         deadline = time.monotonic() + SETTLE_SECONDS
         while True:
@@ -510,6 +519,8 @@ class Store:
             again, again_info = self._read()
             if again == raw and Signature.of(again_info) == Signature.of(info) and raw.strip():
                 return raw, info
+            if _written_whole(note(), again_info):
+                return again, again_info
             if time.monotonic() >= deadline:
                 what = "is empty on disk" if not again.strip() else "kept changing"
                 raise SaveError(
