@@ -338,3 +338,49 @@ def test_status_says_what_is_due(store: Path) -> None:
     assert isinstance(data, dict) and data["last_review"] is None
     assert Run("report", "--record", "--to", "steering").code == 0
     assert "update due in 14 days" in Run("status").out
+
+
+def _subcommands(parser: object) -> dict[str, object]:
+    import argparse
+
+    assert isinstance(parser, argparse.ArgumentParser)
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(commands.choices)
+
+
+def _helps(parser: object) -> list[str]:
+    """The help of a parser and of every action under it (goal add, session vote, ...)."""
+    import argparse
+
+    assert isinstance(parser, argparse.ArgumentParser)
+    found = [parser.format_help()]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += _helps(sub)
+    return found
+
+
+def test_a_command_parsed_alone_reads_exactly_as_with_all_the_others() -> None:
+    """A command's process builds only its own parser (a tenth of the start of a command);
+    what it accepts and says must not differ from the whole command line's."""
+    from modelboard.cli import SELF_CONTAINED, build_parser
+
+    whole = _subcommands(build_parser())
+    assert set(whole) - SELF_CONTAINED == {"help", "completion"}
+    for name in sorted(SELF_CONTAINED):
+        alone = _subcommands(build_parser(only=name))
+        assert list(alone) == [name]
+        assert _helps(alone[name]) == _helps(whole[name])
+
+
+def test_the_words_before_a_command_decide_which_parser_is_built() -> None:
+    from modelboard.cli import _command_run
+
+    assert _command_run(["edit", "M-1", "--owner", "x"]) == "edit"
+    assert _command_run(["--file", "list", "show", "M-1"]) == "show"  # a store named "list"
+    assert _command_run(["--file=b.toml", "move", "M-1", "ready"]) == "move"
+    assert _command_run(["help", "edit"]) is None  # help reads every command
+    assert _command_run(["--version"]) is None
+    assert _command_run(["eidt", "M-1"]) is None  # the suggestion needs every name
+    assert _command_run([]) is None

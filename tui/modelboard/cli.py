@@ -11,42 +11,49 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TextIO
+from typing import TextIO, cast
 
 from modelboard import __version__
-from modelboard.commands import (
-    Context,
-    Handler,
-    cmd_add,
-    cmd_board,
-    cmd_check,
-    cmd_delete,
-    cmd_demo,
-    cmd_edit,
-    cmd_export,
-    cmd_git_setup,
-    cmd_import,
-    cmd_init,
-    cmd_list,
-    cmd_merge,
-    cmd_move,
-    cmd_path,
-    cmd_report,
-    cmd_review,
-    cmd_reviewed,
-    cmd_show,
-    cmd_status,
-)
+from modelboard.context import Context, Handler
 from modelboard.core.errors import EXIT_OK, EXIT_USAGE, ModelboardError, UsageError
-from modelboard.planning_commands import (
-    cmd_goal_add,
-    cmd_goal_edit,
-    cmd_goal_list,
-    cmd_goal_retire,
-    cmd_matrix,
-)
-from modelboard.serve import cmd_serve, port_number
 from modelboard.shell import SHELLS, WORDS, Parser, cmd_completion, cmd_help
+
+
+def _lazy(module: str, name: str) -> Handler:
+    """A command's handler, loaded when it runs: a command loads only its own modules (in a
+    busy meeting every command is a process of its own, and its start is most of its cost)."""
+
+    def run(args: argparse.Namespace, ctx: Context) -> int:
+        from importlib import import_module
+
+        handler: Handler = getattr(import_module(f"modelboard.{module}"), name)
+        return handler(args, ctx)
+
+    return run
+
+
+def _changing(name: str) -> Handler:
+    return _lazy("commands", f"cmd_{name}")
+
+
+def _listing(name: str) -> Handler:
+    return _lazy("listing_commands", f"cmd_{name}")
+
+
+def _planning(name: str) -> Handler:
+    return _lazy("planning_commands", f"cmd_{name}")
+
+
+def _session(name: str) -> Handler:
+    return _lazy("session_commands", f"cmd_session_{name}")
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1-65535."""
+    port = int(text) if text.isascii() and text.isdigit() and len(text) <= 5 else 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535 (got {text!r})")
+    return port
 
 
 def _item_options(parser: argparse.ArgumentParser) -> None:
@@ -108,30 +115,19 @@ def _goal_commands(goal: argparse.ArgumentParser, common: argparse.ArgumentParse
             "--weight", metavar="N", help="how much it counts (goals list heaviest first)"
         )
 
-    add = action("add", cmd_goal_add, "add a goal; prints its new id")
+    add = action("add", _planning("goal_add"), "add a goal; prints its new id")
     add.add_argument("title")
     goal_options(add)
-    listing = action("list", cmd_goal_list, "every goal with its open items")
+    listing = action("list", _planning("goal_list"), "every goal with its open items")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    edit = action("edit", cmd_goal_edit, "change a goal; its items come up for review")
+    edit = action("edit", _planning("goal_edit"), "change a goal; its items come up for review")
     edit.add_argument("id")
     edit.add_argument("--title", help="the new title")
     goal_options(edit)
-    retire = action("retire", cmd_goal_retire, "retire a goal; its items come up for review")
+    retire = action(
+        "retire", _planning("goal_retire"), "retire a goal; its items come up for review"
+    )
     retire.add_argument("id")
-
-
-def _session(name: str) -> Handler:
-    """A session verb's handler, loaded when it runs: other commands start without it (in a
-    busy meeting every command is a process of its own)."""
-
-    def run(args: argparse.Namespace, ctx: Context) -> int:
-        from modelboard import session_commands
-
-        handler: Handler = getattr(session_commands, f"cmd_session_{name}")
-        return handler(args, ctx)
-
-    return run
 
 
 def _session_commands(session: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
@@ -171,8 +167,17 @@ def _goal_usage(args: argparse.Namespace, ctx: Context) -> int:
     raise UsageError("goal needs an action: add, list, edit or retire (see goal --help)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line; `--file` works before or after the subcommand."""
+class _Unbuilt:
+    """Stands in for the parsers of the commands not run: `build_parser(only=...)` builds
+    one command's parser in a millisecond, all of them in ten."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
+        return lambda *args, **kwargs: self
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `only` the parser of just that command (the others
+    are left out, so it knows no other); `--file` works before or after the subcommand."""
     common = Parser(add_help=False)
     common.add_argument(
         "--file", metavar="PATH", default=argparse.SUPPRESS, help="the store file to use"
@@ -185,31 +190,33 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"modelboard {__version__}")
-    parser.set_defaults(handler=cmd_board)
+    parser.set_defaults(handler=_changing("board"))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        if only is not None and name != only:
+            return cast(argparse.ArgumentParser, _Unbuilt())
         sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
 
-    review = command("review", cmd_review, "review stale items one by one (or --list them)")
+    review = command("review", _listing("review"), "review stale items one by one (or --list them)")
     review.add_argument("--list", action="store_true", help="print the queue")
     review.add_argument("--json", action="store_true", help="print the queue as JSON")
     review.add_argument(
         "--include", metavar="WHAT", help="also incomplete and/or unscored items, comma-separated"
     )
-    add = command("add", cmd_add, "add an item; prints its new id")
+    add = command("add", _changing("add"), "add an item; prints its new id")
     add.add_argument("title", help="the new item's title")
     _item_options(add)
-    listing = command("list", cmd_list, "list items")
+    listing = command("list", _listing("list"), "list items")
     listing.add_argument("--stage", help="only this stage")
     listing.add_argument("--stale", action="store_true", help="only stale items")
     listing.add_argument("--json", action="store_true", help="print JSON")
-    show = command("show", cmd_show, "show one item in full")
+    show = command("show", _listing("show"), "show one item in full")
     show.add_argument("id", help="the item's id, like M-1")
     show.add_argument("--json", action="store_true", help="print JSON")
-    move = command("move", cmd_move, "move an item to a stage")
+    move = command("move", _changing("move"), "move an item to a stage")
     move.add_argument("id", help="the item's id, like M-1")
     move.add_argument("stage", help="the stage to move it to")
     move.add_argument(
@@ -217,22 +224,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="even when the item lacks what the stage's gate asks (history records what)",
     )
-    edit = command("edit", cmd_edit, "change an item's fields")
+    edit = command("edit", _changing("edit"), "change an item's fields")
     edit.add_argument("id", help="the item's id, like M-1")
     edit.add_argument("--title", help="the new title")
     _item_options(edit)
-    reviewed = command("reviewed", cmd_reviewed, "mark an item reviewed now")
+    reviewed = command("reviewed", _changing("reviewed"), "mark an item reviewed now")
     reviewed.add_argument("id", help="the item's id, like M-1")
-    delete = command("delete", cmd_delete, "delete an item")
+    delete = command("delete", _changing("delete"), "delete an item")
     delete.add_argument("id", help="the item's id, like M-1")
-    export = command("export", cmd_export, "print the whole backlog")
+    export = command("export", _listing("export"), "print the whole backlog")
     export.add_argument(
         "--format",
         choices=("json", "csv", "md", "jira"),
         default="json",
         help="json (default), csv (spreadsheets, import), md, or jira (CSV for Jira)",
     )
-    report = command("report", cmd_report, "the digest of a period, for stakeholders")
+    report = command("report", _listing("report"), "the digest of a period, for stakeholders")
     report.add_argument(
         "--since",
         metavar="14d|2w|DATE",
@@ -248,14 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--to", action="append", metavar="WHO", help="to whom (repeatable; default the audience)"
     )
-    status = command("status", cmd_status, "the rhythm: last and next review and update")
+    status = command("status", _listing("status"), "the rhythm: last and next review and update")
     status.add_argument("--json", action="store_true", help="print JSON")
-    command("demo", cmd_demo, "the board on a sample backlog, in a temporary copy")
-    importing = command("import", cmd_import, "import items from a JSON or CSV export")
+    command("demo", _changing("demo"), "the board on a sample backlog, in a temporary copy")
+    importing = command("import", _changing("import"), "import items from a JSON or CSV export")
     importing.add_argument("source", metavar="FILE", help="the export to read ('-' for stdin)")
     importing.add_argument("--format", choices=("json", "csv"), help="default: by extension")
     importing.add_argument("--dry-run", action="store_true", help="say what would change")
-    merge = command("merge", cmd_merge, "git merge driver: merge THEIRS into OURS by item")
+    merge = command("merge", _changing("merge"), "git merge driver: merge THEIRS into OURS by item")
     merge.add_argument("base", metavar="BASE", help="the common ancestor (git's %%O)")
     merge.add_argument("ours", metavar="OURS", help="our version, merged in place (git's %%A)")
     merge.add_argument("theirs", metavar="THEIRS", help="their version (git's %%B)")
@@ -263,18 +270,20 @@ def build_parser() -> argparse.ArgumentParser:
     _goal_commands(goal, common)
     session = command("session", _session_usage, "a prioritisation session: the team votes")
     _session_commands(session, common)
-    matrix = command("matrix", cmd_matrix, "open items on a grid of two criteria (value, effort)")
+    matrix = command(
+        "matrix", _planning("matrix"), "open items on a grid of two criteria (value, effort)"
+    )
     matrix.add_argument("--x", metavar="CRITERION", help="across (default: effort)")
     matrix.add_argument("--y", metavar="CRITERION", help="up (default: value)")
     matrix.add_argument("--json", action="store_true", help="print JSON")
-    command("git-setup", cmd_git_setup, "make git merge the store with `modelboard merge`")
+    command("git-setup", _changing("git_setup"), "make git merge the store with `modelboard merge`")
     command(
         "check",
-        cmd_check,
+        _listing("check"),
         "validate the store and the stage gates; exit 0 clean, 1 listing the problems",
     )
-    command("path", cmd_path, "print which store file is used, and why")
-    init = command("init", cmd_init, "create a new store with commented defaults")
+    command("path", _listing("path"), "print which store file is used, and why")
+    init = command("init", _changing("init"), "create a new store with commented defaults")
     init.add_argument("path", nargs="?", help="where (default: ./backlog.toml)")
     init.add_argument(
         "--preset",
@@ -290,13 +299,38 @@ def build_parser() -> argparse.ArgumentParser:
         "shell", nargs="?", choices=SHELLS, metavar="bash|zsh|fish", help="the shell"
     )
     completion.add_argument("--words", choices=WORDS, help=argparse.SUPPRESS)
-    serve = command("serve", cmd_serve, "the board in a web browser, on 127.0.0.1 only")
+    serve = command(
+        "serve", _lazy("serve", "cmd_serve"), "the board in a web browser, on 127.0.0.1 only"
+    )
     serve.add_argument(
         "--port", type=port_number, default=8000, metavar="N", help="the port (default: 8000)"
     )
-    # `help` takes any command's name (and completes them): known only now that all are added
-    helping._actions[-1].choices = list(commands.choices)
+    if only is None:  # `help` takes any command's name (and completes them): known only now
+        helping._actions[-1].choices = list(commands.choices)
     return parser
+
+
+SELF_CONTAINED = frozenset(
+    {"add", "edit", "move", "reviewed", "delete", "list", "show", "export", "report", "status"}
+    | {"review", "import", "merge", "check", "path", "init", "demo", "git-setup", "serve"}
+    | {"goal", "session", "matrix"}
+)
+"""Every command but `help` and `completion`, which read all the others: these are parsed by
+their own parser alone."""
+
+
+def _command_run(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs, when it is one of SELF_CONTAINED; else None (all are built,
+    for a mistyped command's suggestion, `--help` and the rest)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--file":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in SELF_CONTAINED else None
+        elif not word.startswith("--file="):
+            return None
+    return None
 
 
 def main(
@@ -309,7 +343,8 @@ def main(
     """Run the command line; return the exit code."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=_command_run(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

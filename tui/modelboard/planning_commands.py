@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from modelboard.commands import Context
+from modelboard.context import Context
 from modelboard.core.change import Change
 from modelboard.core.errors import EXIT_OK, ConflictError, OperationError, UsageError
 from modelboard.core.goals import (

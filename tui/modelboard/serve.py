@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelboard.commands import Context
+from modelboard.context import Context
 from modelboard.core.errors import EXIT_OK, OperationError
 from modelboard.core.store import ensure_default_store
 
@@ -38,14 +38,6 @@ def runs_in_browser(environ: Mapping[str, str] | None = None) -> bool:
     pipes, so stdin and stdout are not terminals and need not be."""
     environ = os.environ if environ is None else environ
     return environ.get("TEXTUAL_DRIVER") == _WEB_DRIVER
-
-
-def port_number(text: str) -> int:
-    """An argparse type: a TCP port, 1-65535."""
-    port = int(text) if text.isascii() and text.isdigit() and len(text) <= 5 else 0
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535 (got {text!r})")
-    return port
 
 
 def board_command(path: Path) -> str:

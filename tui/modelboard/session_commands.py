@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import os
 
-from modelboard.commands import Context, open_tui, score_option
+from modelboard.commands import open_tui, score_option
+from modelboard.context import Context
 from modelboard.core import voting
 from modelboard.core.actor import os_user
 from modelboard.core.errors import EXIT_OK, UsageError

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Iterator
 from typing import NoReturn
 
-from modelboard.commands import Context
+from modelboard.context import Context
 from modelboard.core.errors import EXIT_OK, ModelboardError, UsageError
 from modelboard.core.ids import id_order
 from modelboard.core.store import Store

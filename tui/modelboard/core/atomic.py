@@ -10,9 +10,7 @@ import contextlib
 import errno
 import fcntl
 import os
-import socket
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -227,7 +225,7 @@ def _abandoned(path: Path, holder: str) -> bool:
     except OSError:
         return False
     host, _, pid = holder_name(holder).partition("@")[2].partition(" pid ")
-    if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+    if host == host_name() and pid.isdigit() and not _alive(int(pid)):
         return True
     return age > STALE_SECONDS
 
@@ -247,7 +245,7 @@ def _write_holder(fd: int, notes: str = "") -> int:
     the holder before are carried over: until this holder writes its own, the file it
     left is still the one on disk, and savers reading ahead meanwhile must recognise it."""
     user = os.environ.get("USER") or os.environ.get("LOGNAME") or str(os.getuid())
-    holder = f"{user}@{socket.gethostname()} pid {os.getpid()}\n{time.time():.6f}\n".encode()
+    holder = f"{user}@{host_name()} pid {os.getpid()}\n{time.time():.6f}\n".encode()
     _overwrite(fd, holder + notes.encode(), 0)
     return len(holder)
 
@@ -291,9 +289,7 @@ def write_atomically(
     except FileNotFoundError:
         info = None
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            dir=directory, prefix=f"{_tmp_prefix(target)}{os.getpid()}.", suffix=".tmp"
-        )
+        fd, tmp_name = _new_temporary(target)
     except OSError as error:
         raise SaveError(
             f"cannot write in {directory}: {error.strerror}; {target} is unchanged"
@@ -327,6 +323,24 @@ def write_atomically(
             os.unlink(tmp_name)
         raise
     _sync_directory(directory)
+
+
+def _new_temporary(target: Path) -> tuple[int, Path]:
+    """A new private file next to the target, named so that `remove_leftovers` knows whose
+    it is (what `tempfile.mkstemp` does, without loading `tempfile`: every command saves)."""
+    for _ in range(100):
+        path = target.with_name(f"{_tmp_prefix(target)}{os.getpid()}.{os.urandom(4).hex()}.tmp")
+        try:
+            flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+            return os.open(path, flags, 0o600), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+
+
+def host_name() -> str:
+    """This machine's name, as lock files and sessions give it (without loading `socket`)."""
+    return os.uname().nodename
 
 
 def _tmp_prefix(target: Path) -> str:

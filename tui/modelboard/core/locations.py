@@ -7,7 +7,6 @@ by someone else or writable by everyone (the lesson of git's CVE-2022-24765).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Mapping
@@ -93,6 +92,8 @@ def _distrust(directory: Path) -> str | None:
 
 def path_digest(target: Path) -> str:
     """A short name for a store's path: its backups and its parse cache are filed under it."""
+    import hashlib  # only for the state files: not on every command's start
+
     return hashlib.sha1(str(target).encode(), usedforsecurity=False).hexdigest()[:16]
 
 

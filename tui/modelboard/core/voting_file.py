@@ -12,14 +12,13 @@ import contextlib
 import datetime as dt
 import json
 import os
-import socket
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from modelboard.core import voting
 from modelboard.core.actor import Actor
-from modelboard.core.atomic import locked, write_atomically
+from modelboard.core.atomic import host_name, locked, write_atomically
 from modelboard.core.model import Backlog
 from modelboard.core.store import Store
 from modelboard.core.times import iso, utc_now
@@ -136,7 +135,7 @@ def start_session(store: Store, item_ids: list[str], actor: Actor, leader: str) 
                 f"{current.host} since {iso(current.started)}; join it (P on the board, or "
                 "`modelboard session join`)"
             )
-        return voting.start(store.backlog, item_ids, actor, socket.gethostname(), leader)
+        return voting.start(store.backlog, item_ids, actor, host_name(), leader)
 
     started = change_session(store.target, begin, actor.now)
     assert started is not None
