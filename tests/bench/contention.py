@@ -13,6 +13,7 @@ Targets (issue 18, this machine): 20 writers x 10 ops on 1,000 items: 0 gave up,
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import os
 import random
@@ -151,6 +152,9 @@ def main() -> None:
     if args.root is not None:
         CODE = args.root.resolve() / "tui"
         print(f"writers run {CODE}")
+    # An installed modelboard is byte-compiled (pip does it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE would compile every module in every one of the 200 processes.
+    compileall.compile_dir(CODE, quiet=1)
     helped = subprocess.run(
         [sys.executable, "-m", "modelboard", "move", "--help"],
         env={**os.environ, "PYTHONPATH": str(CODE)},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,60 @@ def test_a_save_read_ahead_while_the_next_holder_works_is_taken_whole(
         assert "wrote nothing yet" in atomic.last_note(store_file)
         assert atomic.last_note(store_file).count("wrote") == 1  # the carried note replaced
     assert ahead is not None and "theirs" in ahead.raw.decode()
+
+
+def test_a_save_holds_the_lock_only_to_compare_and_write(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teammate's file is parsed and lexed before the lock; under it the save compares
+    bytes, splices and writes. The backlog after a merge is built only when read (a command
+    that saved and ends never builds it)."""
+    import contextlib
+    from collections.abc import Iterator
+
+    from modelboard.core import model, operations, splice, store, toml_layout
+    from modelboard.core.actor import Actor
+    from modelboard.core.store import Store
+    from tests.conftest import NOW
+
+    holding: list[bool] = [False]
+    done_under_lock: list[str] = []
+    original_locked, original_lex = atomic.locked, toml_layout.lex
+    original_parse = store.parse_store
+
+    @contextlib.contextmanager
+    def watched(*args: object, **kwargs: object) -> Iterator[atomic.Held]:
+        with original_locked(*args, **kwargs) as held:  # type: ignore[arg-type]
+            holding[0] = True
+            try:
+                yield held
+            finally:
+                holding[0] = False
+
+    def noted(name: str, work: Callable[..., object]) -> Callable[..., object]:
+        def run(*args: object) -> object:
+            if holding[0]:
+                done_under_lock.append(name)
+            return work(*args)
+
+        return run
+
+    monkeypatch.setattr(atomic, "locked", watched)
+    monkeypatch.setattr(toml_layout, "lex", noted("lex", original_lex))
+    monkeypatch.setattr(splice, "lex", noted("lex", original_lex))
+    monkeypatch.setattr(store, "parse_store", noted("parse", original_parse))
+    built: list[int] = []
+    monkeypatch.setattr(
+        store, "backlog_from_data", lambda data: built.append(1) or model.backlog_from_data(data)
+    )
+    actor = Actor("t", NOW)
+    first = Store.open(store_file)
+    first.save(operations.add_item(first.backlog, {"title": "first"}, actor))
+    mine, theirs = Store.open(store_file), Store.open(store_file)
+    theirs.save(operations.add_item(theirs.backlog, {"title": "theirs"}, actor))
+    built.clear()
+    mine.save(operations.edit_item(mine.backlog, "M-1", {"owner": "mine"}, actor))
+    assert mine.merged and done_under_lock == []
+    assert built == []  # not yet: nobody has read it
+    assert mine.backlog.items["M-1"].owner == "mine" and len(built) == 1
+    assert {i.title for i in mine.backlog.items.values()} >= {"theirs"} and len(built) == 1

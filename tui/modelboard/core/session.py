@@ -82,6 +82,7 @@ class Session:
         before = self.store.backlog
         bases = {base.id: base.data} if base is not None else None
         applied = self.store.save(change, bases)
+        _ = self.store.backlog  # built here, in the save's worker, not on screen
         if applied.steps:
             self._wrote(applied)
             self._undo.append(Committed(applied, before, self.store.item_tables(applied.item_ids)))
@@ -109,6 +110,7 @@ class Session:
         last = self._undo[-1]
         change = inverse(last.change, last.before, self.store.backlog, self.actor())
         applied = self.store.save(change, None if overrule else last.after)
+        _ = self.store.backlog  # built here, in the save's worker, not on screen
         self._undo.pop()
         self._wrote(applied)
         return applied

@@ -83,10 +83,11 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class _Ahead:
-    """The file as someone else left it, read and parsed while not holding the lock."""
+    """The file as someone else left it, read, parsed and lexed while not holding the lock."""
 
     raw: bytes
     data: dict[str, Any]
+    lexed: Lexed | None
 
 
 def _written_note(info: os.stat_result) -> str:
@@ -238,7 +239,7 @@ class Store:
         self._data: dict[str, Any] = {}
         self._raw = b""  # the bytes last read or written; compared, not hashed
         self._signature: Signature | None = None
-        self._backlog = backlog_from_data({})
+        self._backlog: Backlog | None = backlog_from_data({})  # None: built when first read
         self._generation = 0  # counts states; a snapshot read before a save is stale
         self._remembered: bytes | None = None  # the bytes whose parse the cache holds
         # Saves run in a worker thread while the UI reads: the state changes under this lock,
@@ -294,8 +295,19 @@ class Store:
 
     @property
     def backlog(self) -> Backlog:
-        """The backlog as last read or saved."""
-        return self._backlog
+        """The backlog as last read or saved. After a save that merged someone else's write
+        it is built when first read (a command that saved and ends never builds it: 20 ms
+        at 1,000 items); the board reads it in the save's worker thread."""
+        with self._state_lock:
+            backlog, data, generation = self._backlog, self._data, self._generation
+        if backlog is not None:
+            return backlog
+        with _no_cycle_collection():
+            built = backlog_from_data(data)
+        with self._state_lock:
+            if self._generation == generation and self._backlog is None:
+                self._backlog = built
+        return built
 
     def reload(self, cached: bool = False) -> None:
         """Read the file again, whatever it holds now."""
@@ -338,7 +350,8 @@ class Store:
         save gives it, and settings and records are shown once saved. A change whose item
         has gone from the file since is left out (its save will say why)."""
         with self._state_lock:
-            data, backlog = self._data, self._backlog
+            data = self._data
+        backlog = self.backlog
         for change in changes:
             if not shown_early(change):
                 continue
@@ -388,6 +401,9 @@ class Store:
             return change
         self._refuse_if_read_only()
         ahead = self._read_ahead()
+        mine_raw, mine_lexed = self._raw, self._lexed
+        if ahead is None and mine_lexed is None:  # where the tables are, found unlocked
+            mine_lexed = _lexing(text_of(mine_raw)[0])
         with locked(self.target, on_wait=self.on_wait) as held:
             for _ in range(SAVE_ATTEMPTS):
                 raw, info = self._read()
@@ -395,11 +411,18 @@ class Store:
                 if same:
                     theirs = self._data
                 elif ahead is not None and raw == ahead.raw:
-                    theirs = ahead.data  # settled and parsed before the lock: only compared
+                    theirs = ahead.data  # settled, parsed, lexed before the lock: only compared
                 else:
                     if not _written_whole(held.previous, info):
                         raw, info = self._settled(raw, info, lambda: held.previous)
                     theirs = parse_store(raw, self.path)
+                known = (  # the lexing of exactly these bytes, when found before the lock
+                    mine_lexed
+                    if raw == mine_raw
+                    else ahead.lexed
+                    if ahead is not None and raw == ahead.raw
+                    else None
+                )
                 ahead = None
                 writable_shape(theirs, self.path)
                 applied = rebase(
@@ -410,9 +433,8 @@ class Store:
                     theirs,
                 )
                 text, newline = text_of(raw)
-                lexed = self._lexed if same else None  # where the tables are, if known
                 new_text, new_lexed = (
-                    spliced_lexed(text, theirs, applied, lexed) if applied.steps else (text, lexed)
+                    spliced_lexed(text, theirs, applied, known) if applied.steps else (text, known)
                 )
                 new_data = _copied(theirs)
                 apply_to_data(new_data, applied)
@@ -442,10 +464,9 @@ class Store:
             signature = Signature.of(written)
             held.note(_written_note(written))
         self.merged = not same
+        backlog: Backlog | None = None  # a merge's: built when first read
         if same and all(step.item_id is not None for step in applied.steps):
-            backlog = _rebuilt(self._backlog, new_data, applied)
-        else:
-            backlog = backlog_from_data(new_data)
+            backlog = _rebuilt(self.backlog, new_data, applied)
         with self._state_lock:
             self._signature = signature
             self._raw = new_raw
@@ -489,7 +510,9 @@ class Store:
 
         try:
             raw, info = self._read_whole(lambda: last_note(self.target))
-            return None if raw == self._raw else _Ahead(raw, parse_store(raw, self.path))
+            if raw == self._raw:
+                return None
+            return _Ahead(raw, parse_store(raw, self.path), _lexing(text_of(raw)[0]))
         except ModelboardError:
             return None
 
@@ -583,6 +606,17 @@ def _no_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _lexing(text: str) -> Lexed | None:
+    """Where the tables of the text are; None for a layout the splice does not vouch for
+    (the save then takes the whole-document path)."""
+    from modelboard.core.toml_layout import UnusualLayout, lex
+
+    try:
+        return lex(text)
+    except UnusualLayout:
+        return None
 
 
 def text_of(raw: bytes) -> tuple[str, str]:
