@@ -59,6 +59,17 @@ def apply(store: Store, what: str, n: int) -> None:
     store.save(change)
 
 
+def start_file(tmp_path: Path, start: str) -> Path:
+    """A store to begin with: the handwritten fixture, a sample, or a sample with CRLF."""
+    path = tmp_path / f"{start}.toml"
+    if start == "fixture":
+        shutil.copy(FIXTURE, path)
+    else:
+        text = store_text(12)
+        path.write_bytes((text.replace("\n", "\r\n") if start == "crlf" else text).encode())
+    return path
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -66,12 +77,7 @@ def apply(store: Store, what: str, n: int) -> None:
 def test_the_kept_lexing_is_the_lexing_of_the_file(
     tmp_path: Path, start: str, actions: list[tuple[str, int]]
 ) -> None:
-    path = tmp_path / f"{start}.toml"
-    if start == "fixture":
-        shutil.copy(FIXTURE, path)
-    else:
-        text = store_text(12)
-        path.write_bytes((text.replace("\n", "\r\n") if start == "crlf" else text).encode())
+    path = start_file(tmp_path, start)
     store = Store.open(path)
     for what, n in actions:
         apply(store, what, n)

@@ -130,7 +130,7 @@ def test_a_save_read_ahead_while_the_next_holder_works_is_taken_whole(
     saver reading ahead meanwhile needs no settling (under contention, that is every one)."""
     from modelboard.core import operations
     from modelboard.core.actor import Actor
-    from modelboard.core.store import Store
+    from modelboard.core.store import Store, _Parsed
     from tests.conftest import NOW
 
     def no_settling(*args: object) -> object:
@@ -141,7 +141,7 @@ def test_a_save_read_ahead_while_the_next_holder_works_is_taken_whole(
     monkeypatch.setattr(Store, "_settled", no_settling)
     with atomic.locked(store_file) as held:  # the next saver holds the lock, still working
         assert held.previous.splitlines()[2:] == atomic.last_note(store_file).splitlines()[2:]
-        ahead = mine._read_ahead()
+        ahead = mine._read_ahead(_Parsed(mine._raw, dict(mine.data), None))
         held.note("wrote nothing yet")
         assert "wrote nothing yet" in atomic.last_note(store_file)
         assert atomic.last_note(store_file).count("wrote") == 1  # the carried note replaced
@@ -189,9 +189,12 @@ def test_a_save_holds_the_lock_only_to_compare_and_write(
     monkeypatch.setattr(splice, "lex", noted("lex", original_lex))
     monkeypatch.setattr(store, "parse_store", noted("parse", original_parse))
     built: list[int] = []
-    monkeypatch.setattr(
-        store, "backlog_from_data", lambda data: built.append(1) or model.backlog_from_data(data)
-    )
+
+    def building(data: dict[str, object]) -> model.Backlog:
+        built.append(1)
+        return model.backlog_from_data(data)
+
+    monkeypatch.setattr(store, "backlog_from_data", building)
     actor = Actor("t", NOW)
     first = Store.open(store_file)
     first.save(operations.add_item(first.backlog, {"title": "first"}, actor))

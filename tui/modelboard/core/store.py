@@ -82,8 +82,9 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
-class _Ahead:
-    """The file as someone else left it, read, parsed and lexed while not holding the lock."""
+class _Parsed:
+    """One version of the file: its bytes, their data and where their tables are (None when
+    not known, or when the layout is one the splice does not vouch for)."""
 
     raw: bytes
     data: dict[str, Any]
@@ -400,30 +401,21 @@ class Store:
         if not change.steps:
             return change
         self._refuse_if_read_only()
-        ahead = self._read_ahead()
-        mine_raw, mine_lexed = self._raw, self._lexed
-        if ahead is None and mine_lexed is None:  # where the tables are, found unlocked
-            mine_lexed = _lexing(text_of(mine_raw)[0])
+        # Everything but comparing, splicing and writing is done before the lock: the file
+        # as read is lexed, and a teammate's save since is caught up with (or parsed).
+        mine = _Parsed(self._raw, self._data, self._lexed)
+        if mine.lexed is None:
+            mine = replace(mine, lexed=_lexing(text_of(mine.raw)[0]))
+        latest = self._read_ahead(mine) or mine
         with locked(self.target, on_wait=self.on_wait) as held:
             for _ in range(SAVE_ATTEMPTS):
                 raw, info = self._read()
                 same = raw == self._raw
-                if same:
-                    theirs = self._data
-                elif ahead is not None and raw == ahead.raw:
-                    theirs = ahead.data  # settled, parsed, lexed before the lock: only compared
-                else:
+                if raw != latest.raw:  # the save just before this one, most often
                     if not _written_whole(held.previous, info):
                         raw, info = self._settled(raw, info, lambda: held.previous)
-                    theirs = parse_store(raw, self.path)
-                known = (  # the lexing of exactly these bytes, when found before the lock
-                    mine_lexed
-                    if raw == mine_raw
-                    else ahead.lexed
-                    if ahead is not None and raw == ahead.raw
-                    else None
-                )
-                ahead = None
+                    latest = self._caught_up(raw, latest)
+                theirs, known = latest.data, latest.lexed
                 writable_shape(theirs, self.path)
                 applied = rebase(
                     change,
@@ -501,20 +493,34 @@ class Store:
                 "(ask its owner for write access, for example through its group)"
             )
 
-    def _read_ahead(self) -> _Ahead | None:
-        """Someone else's save, settled and parsed before the lock is taken, so that a save
-        holding the lock only compares bytes (the lock is held for what must be exclusive).
-        None when the file is as this store last saw it, or cannot be read just now (the
-        save, under the lock, then reads it again and says why)."""
+    def _read_ahead(self, mine: _Parsed) -> _Parsed | None:
+        """Someone else's save, settled and caught up with (or parsed) before the lock is
+        taken, so that a save holding the lock most often only compares bytes. None when the
+        file is as this store last saw it, or cannot be read just now (the save, under the
+        lock, then reads it again and says why)."""
         from modelboard.core.atomic import last_note
 
         try:
             raw, info = self._read_whole(lambda: last_note(self.target))
-            if raw == self._raw:
-                return None
-            return _Ahead(raw, parse_store(raw, self.path), _lexing(text_of(raw)[0]))
+            return None if raw == mine.raw else self._caught_up(raw, mine)
         except ModelboardError:
             return None
+
+    def _caught_up(self, raw: bytes, base: _Parsed) -> _Parsed:
+        """`raw` parsed: from `base` by parsing only the item tables that differ, when that
+        is all that differs; else whole (StoreUnreadableError when it does not parse)."""
+        from modelboard.core.catch_up import caught_up
+
+        try:
+            text = text_of(raw)[0]
+        except UnicodeDecodeError:
+            text = None  # parse_store names where
+        if text is not None and base.lexed is not None:
+            found = caught_up(text_of(base.raw)[0], base.data, base.lexed, text)
+            if found is not None:
+                return _Parsed(raw, *found)
+        data = parse_store(raw, self.path)
+        return _Parsed(raw, data, _lexing(text) if text is not None else None)
 
     def _read_whole(self, note: Callable[[], str]) -> tuple[bytes, os.stat_result]:
         """The file, once whoever wrote it has finished: at once when `note` (what the last
