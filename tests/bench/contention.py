@@ -107,9 +107,12 @@ def lock_timer(held: list[float]) -> Iterator[None]:
 
     @contextlib.contextmanager
     def timed(
-        target: Path, timeout: float | None = None, on_wait: atomic.Waiting | None = None
+        target: Path,
+        timeout: float | None = None,
+        on_wait: atomic.Waiting | None = None,
+        meanwhile: atomic.Waiting | None = None,
     ) -> Iterator[atomic.Held]:
-        with original(target, timeout, on_wait) as lock:
+        with original(target, timeout, on_wait, meanwhile) as lock:
             began = time.perf_counter()
             try:
                 yield lock

@@ -108,3 +108,11 @@ def test_an_edit_inside_a_settings_multi_line_string_is_left_to_the_whole_parse(
     for inserted in ("\n", "\n\n", "# c\n", "[items.M-1]\n"):
         new_text = old_text[:inside] + inserted + old_text[inside:]
         assert not _agrees(old_text.encode(), new_text.encode())
+
+
+def test_a_setting_taken_away_with_an_item_changed_is_left_to_the_whole_parse() -> None:
+    """A difference from a comment line of the settings into the first item: the setting's
+    key taken away there must not be lost by parsing the new item alone."""
+    old_text = '[board]\nname = "B"\n# keep\nreview_days = 9\n\n[items.M-1]\ntitle = "a"\n'
+    new_text = '[board]\nname = "B"\n\n[items.M-1]\ntitle = "b"\n'
+    assert not _agrees(old_text.encode(), new_text.encode())

@@ -206,3 +206,56 @@ def test_a_save_holds_the_lock_only_to_compare_and_write(
     assert built == []  # not yet: nobody has read it
     assert mine.backlog.items["M-1"].owner == "mine" and len(built) == 1
     assert {i.title for i in mine.backlog.items.values()} >= {"theirs"} and len(built) == 1
+
+
+def test_a_save_waiting_in_a_queue_keeps_up_with_each_save_ahead(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While it waits, a save catches up with each save ahead of it as it lands, so the
+    lock finds it at most one save behind (catching up with many holding the lock is what
+    kept a queue of savers waiting)."""
+    from modelboard.core import operations
+    from modelboard.core.actor import Actor
+    from modelboard.core.store import Store, _Parsed
+    from tests.conftest import NOW
+
+    actor = Actor("t", NOW)
+    first = Store.open(store_file)
+    for n in range(4):
+        first.save(operations.add_item(first.backlog, {"title": f"item {n}"}, actor))
+    main = threading.main_thread()
+    original_write = atomic.write_atomically
+
+    def slow_for_theirs(*args: object, **kwargs: object) -> None:
+        if threading.current_thread() is not main:
+            time.sleep(0.4)  # a teammate's save that holds the lock a while before writing
+        original_write(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atomic, "write_atomically", slow_for_theirs)
+    kept_up: list[bytes] = []
+    original_kept_up = Store._kept_up
+
+    def watching(self: Store, latest: _Parsed, note: str) -> _Parsed:
+        found = original_kept_up(self, latest, note)
+        if found is not latest:
+            kept_up.append(found.raw)
+        return found
+
+    monkeypatch.setattr(Store, "_kept_up", watching)
+    mine, theirs = Store.open(store_file), Store.open(store_file)
+    started = threading.Event()
+
+    def teammate() -> None:
+        for n in range(3):
+            started.set()
+            theirs.save(operations.edit_item(theirs.backlog, f"M-{n + 1}", {"owner": "bo"}, actor))
+
+    thread = threading.Thread(target=teammate)
+    thread.start()
+    started.wait(5)
+    time.sleep(0.1)  # their first save holds the lock
+    mine.save(operations.edit_item(mine.backlog, "M-4", {"owner": "me"}, actor))
+    thread.join(10)
+    assert len(kept_up) >= 1  # caught up while waiting, not only under the lock
+    owners = {i.id: i.owner for i in Store.open(store_file).backlog.items.values()}
+    assert owners["M-4"] == "me" and sum(o == "bo" for o in owners.values()) == 3

@@ -104,10 +104,15 @@ def holder_name(holder: str) -> str:
 
 @contextlib.contextmanager
 def locked(
-    target: Path, timeout: float | None = None, on_wait: Waiting | None = None
+    target: Path,
+    timeout: float | None = None,
+    on_wait: Waiting | None = None,
+    meanwhile: Waiting | None = None,
 ) -> Iterator[Held]:
     """Hold the store's sidecar lock; raise LockTimeoutError naming the holder when it keeps
-    the lock for `timeout` without progress; `on_wait` hears who it waits for after a second.
+    the lock for `timeout` without progress; `on_wait` hears who it waits for after a second,
+    and `meanwhile` what the holder wrote into the lock file, each time the waiter looks
+    (so a save can keep up with the saves ahead of it instead of doing so holding the lock).
 
     The lock file is opened without following links and must be a plain file with one link,
     so nobody can point it at another file. It is never deleted. It gets the store's mode and
@@ -128,7 +133,10 @@ def locked(
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                wait.pause(_read_holder(fd))
+                holder = _read_holder(fd)
+                if meanwhile is not None:
+                    meanwhile(holder)
+                wait.pause(holder)
             except OSError as error:
                 if error.errno in (errno.ENOLCK, errno.EOPNOTSUPP):
                     with _exclusive_file_lock(target, wait):

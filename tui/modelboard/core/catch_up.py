@@ -50,13 +50,18 @@ def caught_up(
     top.update(end for _, end in where.spans.values())
     if low not in top or high not in top:
         return None
-    old_part = _items_of(old_text[low:high])
+    # Before the first item lies the settings' text: a difference reaching into it is parsed
+    # whole, for a key of a setting taken away there would not show in the items.
+    first = min((block_start for block_start, _ in where.spans.values()), default=len(old_text))
+    if low < first:
+        return None
     new_piece = new_text[low : high + len(new_text) - len(old_text)]
     new_part = _items_of(new_piece)
-    if old_part is None or new_part is None:
+    if new_part is None:
         return None
-    kept = old_items.keys() - old_part.keys()
-    if len(kept) != len(old_items) - len(old_part) or kept & new_part.keys():
+    # The items the old text holds there are known from its layout: only the new is parsed.
+    kept = {i for i, (block_start, _) in where.spans.items() if not low <= block_start < high}
+    if kept & new_part.keys():
         return None  # a table defined twice: only the whole file's reader says how
     try:
         new_lexed = shifted(old_lexed, [(low, high, new_piece)])

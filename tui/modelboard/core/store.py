@@ -407,7 +407,16 @@ class Store:
         if mine.lexed is None:
             mine = replace(mine, lexed=_lexing(text_of(mine.raw)[0]))
         latest = self._read_ahead(mine) or mine
-        with locked(self.target, on_wait=self.on_wait) as held:
+        seen = ""
+
+        def keep_up(note: str) -> None:
+            """While waiting, catch up with each save ahead in the queue as it lands (the
+            lock file's note changes): the lock then finds this save one save behind."""
+            nonlocal latest, seen
+            if note != seen:
+                seen, latest = note, self._kept_up(latest, note)
+
+        with locked(self.target, on_wait=self.on_wait, meanwhile=keep_up) as held:
             for _ in range(SAVE_ATTEMPTS):
                 raw, info = self._read()
                 same = raw == self._raw
@@ -505,6 +514,17 @@ class Store:
             return None if raw == mine.raw else self._caught_up(raw, mine)
         except ModelboardError:
             return None
+
+    def _kept_up(self, latest: _Parsed, note: str) -> _Parsed:
+        """`latest`, or the file on disk caught up with when a save wrote it whole (as
+        `note`, from the lock file, says) since; never waits for anything to settle."""
+        try:
+            raw, info = self._read()
+            if raw == latest.raw or not _written_whole(note, info):
+                return latest
+            return self._caught_up(raw, latest)
+        except ModelboardError:
+            return latest
 
     def _caught_up(self, raw: bytes, base: _Parsed) -> _Parsed:
         """`raw` parsed: from `base` by parsing only the item tables that differ, when that
