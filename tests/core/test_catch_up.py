@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,3 +117,73 @@ def test_a_setting_taken_away_with_an_item_changed_is_left_to_the_whole_parse() 
     old_text = '[board]\nname = "B"\n# keep\nreview_days = 9\n\n[items.M-1]\ntitle = "a"\n'
     new_text = '[board]\nname = "B"\n\n[items.M-1]\ntitle = "b"\n'
     assert not _agrees(old_text.encode(), new_text.encode())
+
+
+HAND_WRITTEN = [
+    'version = 1\n# top\n[meta]\nx = 1\n\n[items.M-1]\ntitle = "a"\n# c1\n[items.M-1.scores]\n'
+    'v = 1\n\n# lead\n[items.M-2]\nowner = "b"\nd = """\n[items.M-9]\n"""\n[[items.M-2.notes]]\n'
+    'n = 1\n\n[items.M-3]\ntitle = "é"\n[tail]\ny = 2\n',
+    'version = 1\r\n\r\n[items.M-1]\r\ntitle = "a"\r\n\r\n[items.M-2]\r\nowner = "b"\r\n',
+    'version = 1\n[items.M-1]\ntitle = "a"\n[items.M-2]\nt = [\n 1,\n 2,\n]\n'
+    "[items.M-3]\nx = {a = 1}\n",
+]
+SNIPPETS = [
+    *("\n", "[items.M-4]\n", "[items.M-1]\n", "[items.M-2.scores]\n", "z = 1\n", "# c\n"),
+    *("items.M-5.t = 1\n", '"""', "'''", "[[items.M-3.n]]\n", "[x]\n", "[items]\n", "a.b = 2\n"),
+    *(" ", "\r", "#", "=", '"', "[", "]", 'title = "q"', '[items.M-6]\ntitle = "n"\n', "\\"),
+    *('k = """\n[items.M-7]\n"""\n', "items = 1\n", ""),
+]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from(HAND_WRITTEN),
+    st.lists(
+        st.tuples(
+            st.integers(0, 400), st.sampled_from([0, 0, 1, 2, 5, 15, 40]), st.sampled_from(SNIPPETS)
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_hand_edits_of_unusual_files_are_read_exactly_or_left_to_the_whole_parse(
+    base: str, splices: list[tuple[int, int, str]]
+) -> None:
+    """Found by an adversarial test: a header commented out, a line joined to the next
+    header, a key put above a header, every item deleted, an indented header."""
+    new_text = base
+    for at, cut, snippet in splices:
+        at %= len(new_text) + 1
+        new_text = new_text[:at] + snippet + new_text[at + cut :]
+    old = parse_store(base.encode(), Path("old"))
+    found = caught_up(
+        text_of(base.encode())[0],
+        old,
+        lex(text_of(base.encode())[0]),
+        text_of(new_text.encode())[0],
+    )
+    if found is None:
+        return
+    assert found[0] == parse_store(new_text.encode(), Path("new"))
+    assert list(found[0]["items"]) == list(parse_store(new_text.encode(), Path("new"))["items"])
+    assert found[1] == lex(text_of(new_text.encode())[0])
+
+
+@pytest.mark.parametrize(
+    "new_text",
+    [
+        'version = 1\n\n[items.M-1]\ntitle = "a"\n\n# [items.M-2]\nowner = "b"\n',
+        'version = 1\n\n[items.M-1]\ntitle = "a"[items.M-2]\nowner = "b"\n',
+        'version = 1\n\n[items.M-1]\ntitle = "a"\n# c[items.M-2]\nowner = "b"\n',
+        'version = 1\n\n[items.M-1]\ntitle = "a"\nitems.M-9.t = "x"\n[items.M-9.sub]\n\n'
+        '[items.M-2]\nowner = "b"\n',
+        "version = 1\n\n",
+        'version = 1\n\n[items.M-1]\ntitle = "a"\n\n  [items.M-2]\nowner = "b"\n',
+    ],
+)
+def test_the_adversarial_cases(new_text: str) -> None:
+    old_text = 'version = 1\n\n[items.M-1]\ntitle = "a"\n\n[items.M-2]\nowner = "b"\n'
+    found = caught_up(old_text, parse_store(old_text.encode(), Path("o")), lex(old_text), new_text)
+    if found is not None:  # only when exactly right
+        assert found[0] == parse_store(new_text.encode(), Path("n"))
+        assert found[1] == lex(new_text)

@@ -16,7 +16,7 @@ from typing import Any
 
 from modelboard.core import toml_reader
 from modelboard.core.store import MAX_DEPTH, too_deep
-from modelboard.core.toml_layout import Lexed, UnusualLayout, layout, shifted
+from modelboard.core.toml_layout import Lexed, UnusualLayout, headers, layout, shifted
 
 _STEP = 1 << 16  # characters compared at a time while looking for the first difference
 
@@ -56,6 +56,8 @@ def caught_up(
     if low < first:
         return None
     new_piece = new_text[low : high + len(new_text) - len(old_text)]
+    if not _stands_alone(new_piece, old_text, high, old_lexed):
+        return None
     new_part = _items_of(new_piece)
     if new_part is None:
         return None
@@ -70,7 +72,33 @@ def caught_up(
     except UnusualLayout:
         return None
     items = {i: new_part[i] if i in new_part else old_items[i] for i in order}
+    if not items:
+        return None  # no items left: whether the file still has an `items` table is the parse's
     return {**old_data, "items": items}, new_lexed
+
+
+def _stands_alone(piece: str, old_text: str, high: int, old_lexed: Lexed) -> bool:
+    """True when the piece reads in the whole text as it reads on its own: whole lines, no
+    key before its first header (that key would belong to the table above), and nothing
+    but comments between it and the next header (keys there would fall into its last
+    table)."""
+    if piece and not piece.endswith("\n") and high < len(old_text):
+        return False
+    try:
+        found, _ = headers(piece)
+    except UnusualLayout:
+        return False
+    if not _only_comments(piece[: found[0].start] if found else piece):
+        return False
+    following = next((h.start for h in old_lexed.headers if h.start >= high), len(old_text))
+    return _only_comments(old_text[high:following])
+
+
+def _only_comments(text: str) -> bool:
+    """True for text of blank lines and comment lines only."""
+    return all(
+        not line.strip(" \t") or line.lstrip(" \t").startswith("#") for line in text.split("\n")
+    )
 
 
 def _items_of(piece: str) -> dict[str, Any] | None:
