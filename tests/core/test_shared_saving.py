@@ -218,6 +218,42 @@ def test_a_file_an_editor_is_writing_in_place_is_waited_for(store_file: Path) ->
     assert "[board]" in store_file.read_text()
 
 
+@pytest.mark.parametrize("written_so_far", ["", "half"])
+def test_a_command_opening_a_file_an_editor_is_writing_reads_it_once_written(
+    store_file: Path, written_so_far: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by an adversarial test: a command started while a teammate's editor rewrote
+    the file in place said "no item 'M-1'; the backlog is empty" (or a parse error)."""
+    store = Store.open(store_file)
+    store.save(operations.add_item(store.backlog, {"title": "a"}, ACTOR))
+    whole = store_file.read_text()
+    store_file.write_text(whole[: len(whole) // 2] if written_so_far else "")
+    real_sleep = time.sleep
+
+    def editor_finishes_meanwhile(seconds: float) -> None:
+        store_file.write_text(whole)  # the editor's second write, while the command looks away
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", editor_finishes_meanwhile)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--file", str(store_file), "show", "M-1"], now=NOW, stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    assert "a" in out.getvalue()
+
+
+def test_a_store_that_stays_broken_is_said_after_a_second_look(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that does not change between two looks is what it is: its error is said."""
+    store_file.write_text("version = 1\n[items.M-1\n")
+    looks: list[float] = []
+    monkeypatch.setattr(time, "sleep", looks.append)
+    err = io.StringIO()
+    code = main(["--file", str(store_file), "list"], now=NOW, stdout=io.StringIO(), stderr=err)
+    assert code == 3 and ":2:" in err.getvalue()
+    assert len(looks) == 1
+
+
 def test_a_file_left_empty_is_refused(store_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from modelboard.core import store as store_module
 

@@ -51,6 +51,8 @@ _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
 LOGS = ("deleted", *RECORD_ARRAYS)  # the arrays of tables records go to
 SAVE_ATTEMPTS = 5  # merges in a row, while someone else keeps writing the file
 SETTLE_SECONDS = 3.0  # how long a save waits for someone else's write to finish
+OPEN_LOOKS = 5  # reads of a file that does not parse yet, while it keeps changing ...
+OPEN_LOOK_STEP = 0.05  # ... this far apart (an editor's write in place takes milliseconds)
 SETTLE_STEP = 0.15  # a write that pauses longer than this mid-file is not told apart
 MAX_DEPTH = 64  # no store needs more; deeper values would exhaust the reader's stack
 
@@ -319,17 +321,38 @@ class Store:
         generation = self._generation
         raw, info = self._read()
         with _no_cycle_collection():
+            found = None
             if cached:
                 from modelboard.core import parse_cache
 
                 found = parse_cache.cached_data(self.target, raw)
                 if found is not None:
                     self._remembered = raw
-                data = found if found is not None else parse_store(raw, self.path)
-            else:
-                data = parse_store(raw, self.path)
+            if found is None:
+                raw, info, found = self._parsed_once_written(raw, info)
+            data = found
             backlog = backlog_from_data(data)
         return Snapshot(raw, data, Signature.of(info), backlog, generation)
+
+    def _parsed_once_written(
+        self, raw: bytes, info: os.stat_result
+    ) -> tuple[bytes, os.stat_result, dict[str, Any]]:
+        """The file parsed. One that does not parse, or is blank, may be a teammate's editor
+        writing it in place (editors empty the file first): it is read again a moment later,
+        while it keeps changing, before its error is said (or its emptiness believed)."""
+        for _ in range(OPEN_LOOKS):
+            try:
+                data = parse_store(raw, self.path)
+            except StoreUnreadableError:
+                data = None
+            if data is not None and raw.strip():
+                return raw, info, data
+            time.sleep(OPEN_LOOK_STEP)
+            again, again_info = self._read()
+            if again == raw:
+                break
+            raw, info = again, again_info
+        return raw, info, parse_store(raw, self.path)
 
     def adopt(self, snapshot: Snapshot) -> bool:
         """Take a snapshot as the current state, unless a save came after it was read."""
