@@ -169,7 +169,7 @@ def _goal_usage(args: argparse.Namespace, ctx: Context) -> int:
 
 class _Unbuilt:
     """Stands in for the parsers of the commands not run: `build_parser(only=...)` builds
-    one command's parser in a millisecond, all of them in ten."""
+    one command's parser in a millisecond, all of them in seven."""
 
     def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
         return lambda *args, **kwargs: self

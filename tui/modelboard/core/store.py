@@ -559,7 +559,10 @@ class Store:
         except UnicodeDecodeError:
             text = None  # parse_store names where
         if text is not None and base.lexed is not None:
-            found = caught_up(text_of(base.raw)[0], base.data, base.lexed, text)
+            try:
+                found = caught_up(text_of(base.raw)[0], base.data, base.lexed, text)
+            except Exception:  # a shortcut that cannot be sure: the whole file is parsed
+                found = None
             if found is not None:
                 return _Parsed(raw, *found)
         data = parse_store(raw, self.path)
