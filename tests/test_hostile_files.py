@@ -180,3 +180,11 @@ def test_an_item_in_a_stage_the_board_does_not_list_is_shown_and_flagged(tmp_pat
     listed = Run("--file", str(path), "list").out
     assert "M-1" in listed and "stage?" in listed
     assert "M-1" in Run("--file", str(path), "export", "--format", "md").out
+
+
+def test_a_byte_order_mark_is_named(tmp_path: Path) -> None:
+    """Found by an adversarial test: an editor that saved with a BOM got "Invalid statement"."""
+    path = store_with(tmp_path, "\ufeff" + DEFAULT_STORE)
+    run = Run("--file", str(path), "add", "x")
+    assert run.code == 3 and "byte-order mark" in run.err and ":1:1:" in run.err
+    assert path.read_text(encoding="utf-8").startswith("\ufeff")

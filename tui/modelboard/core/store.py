@@ -119,6 +119,11 @@ def parse_store(raw: bytes, path: Path) -> dict[str, Any]:
             f"{path}: values nested too deeply to read; the file was not changed"
         ) from None
     except tomllib.TOMLDecodeError as error:
+        if text.startswith("\ufeff"):
+            raise StoreUnreadableError(
+                f"{path}:1:1: the file starts with a byte-order mark, which TOML does not allow; "
+                "save it as UTF-8 without one (the file was not changed)"
+            ) from None
         marker = _CONFLICT_MARKER.search(text)
         if marker is not None:
             line = text.count("\n", 0, marker.start()) + 1
