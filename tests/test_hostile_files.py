@@ -188,3 +188,17 @@ def test_a_byte_order_mark_is_named(tmp_path: Path) -> None:
     run = Run("--file", str(path), "add", "x")
     assert run.code == 3 and "byte-order mark" in run.err and ":1:1:" in run.err
     assert path.read_text(encoding="utf-8").startswith("\ufeff")
+
+
+def test_items_written_as_dotted_keys_that_cannot_be_changed_say_how_to_fix_it(
+    tmp_path: Path,
+) -> None:
+    """Found by an adversarial test: the refusal named no way out."""
+    text = (
+        'version = 1\nitems.M-1.title = "a"\nitems.M-1.stage = "proposed"\n'
+        '[items.M-2]\ntitle = "b"\n'
+    )
+    path = store_with(tmp_path, text)
+    run = Run("--file", str(path), "add", "new")
+    assert run.code == 1 and "[items.ID] table" in run.err
+    assert path.read_text(encoding="utf-8") == text

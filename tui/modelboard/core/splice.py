@@ -145,7 +145,9 @@ def spliced_lexed(
         return _spliced_document(text, data, change), None
     except Exception as error:  # whatever failed, nothing may be written
         raise SaveError(
-            f"could not write this change safely ({error}); the file is unchanged"
+            f"could not write this change safely ({error}); the file is unchanged. Some "
+            "layouts cannot be followed, such as items written as dotted keys "
+            "(items.M-1.title = ...): write each item as its own [items.ID] table"
         ) from error
 
 
