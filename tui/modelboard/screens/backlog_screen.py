@@ -73,6 +73,10 @@ class BacklogScreen(Screen[ResultT]):
             self.redraw(None)
 
 
+UNDO_KEY = Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change")
+HELP_KEY = Binding("question_mark", "help", "Help", key_display="?")
+"""`?` on a screen that lists its keys (the screens of items also offer it in the palette)."""
+
 # The keys of every screen of items, in the order the footer and `?` show them; a tooltip
 # puts a key in the command palette.
 ITEM_KEYS: list[BindingType] = [
@@ -95,7 +99,7 @@ APP_KEYS: list[BindingType] = [
     Binding("r", "app.review", "Review", id="review", tooltip="Walk the stale items one by one"),
     Binding("P", "app.voting", "Session", id="voting", show=False,
             tooltip="A prioritisation session: the team votes (join it, or start one)"),
-    Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change"),
+    UNDO_KEY,
     Binding("question_mark", "help", "Help", id="help", key_display="?",
             tooltip="Every key of this screen"),
     Binding("q", "app.quit", "Quit", id="quit"),

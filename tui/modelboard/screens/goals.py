@@ -29,7 +29,7 @@ from modelboard.core.model import MAX_WEIGHT, Backlog, Goal
 from modelboard.core.scoring import priority
 from modelboard.core.text import plural
 from modelboard.render import fit, plain, sentence
-from modelboard.screens.backlog_screen import BacklogScreen
+from modelboard.screens.backlog_screen import HELP_KEY, UNDO_KEY, BacklogScreen
 
 
 def goal_line(standing: GoalStanding, width: int) -> str:
@@ -61,8 +61,8 @@ class GoalsScreen(BacklogScreen[str | None]):
         Binding("a", "add", "Add", id="add", tooltip="Add a goal"),
         Binding("e", "edit", "Edit", id="edit", tooltip="Change the goal's title, weight, text"),
         Binding("x", "retire", "Retire", id="retire", tooltip="Retire the goal (asks first)"),
-        Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        UNDO_KEY,
+        HELP_KEY,
         Binding("escape,q,o", "back", "Board", id="back", tooltip="Back to the board"),
     ]  # fmt: skip
 

@@ -22,7 +22,7 @@ from modelboard.core.model import Criterion, Item
 from modelboard.core.scoring import priority
 from modelboard.core.text import plural
 from modelboard.render import plain
-from modelboard.screens.backlog_screen import BacklogScreen
+from modelboard.screens.backlog_screen import HELP_KEY, BacklogScreen
 from modelboard.widgets.matrix_grid import Cursor, MatrixGrid
 
 FIXED_LINES = 4  # the title, two lines about the item under the cursor, the footer
@@ -47,7 +47,7 @@ class MatrixScreen(BacklogScreen[str | None]):
         Binding("y", "axis('y')", "Up", id="axis-y", tooltip="Another criterion up"),
         Binding("u", "app.undo", "Undo", id="undo", show=False,
                 tooltip="Take back the last change"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        HELP_KEY,
         Binding("escape,q,m", "back", "Board", id="back", tooltip="Back to the board"),
     ]  # fmt: skip
 

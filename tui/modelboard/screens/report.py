@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 
 from modelboard.core.report import build_report, markdown
 from modelboard.core.text import for_terminal
-from modelboard.screens.backlog_screen import BacklogScreen
+from modelboard.screens.backlog_screen import HELP_KEY, BacklogScreen
 
 
 def report_path(folder: Path, today: dt.date) -> Path:
@@ -38,7 +38,7 @@ class ReportScreen(BacklogScreen[None]):
         Binding("S", "record", "Mark sent", key_display="S"),
         Binding("minus", "period(-7)", "Week less", key_display="-"),
         Binding("plus,equals_sign", "period(7)", "Week more", key_display="+"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        HELP_KEY,
         Binding("j,down", "scroll(1)", "Scroll down", show=False),
         Binding("k,up", "scroll(-1)", "Scroll up", show=False),
         Binding("escape,q", "close", "Back"),

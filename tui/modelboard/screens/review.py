@@ -26,7 +26,7 @@ from modelboard.core.staleness import days_since_looked_at
 from modelboard.core.text import days_ago, field_label, plural
 from modelboard.messages import BacklogChanged
 from modelboard.render import plain
-from modelboard.screens.backlog_screen import BacklogScreen
+from modelboard.screens.backlog_screen import HELP_KEY, UNDO_KEY, BacklogScreen
 from modelboard.widgets.score_field import ScoreField
 
 EVERYTHING = frozenset({Include.INCOMPLETE, Include.UNSCORED})
@@ -54,13 +54,13 @@ class ReviewScreen(BacklogScreen[dict[Outcome, int]]):
         Binding("z", "snooze", "Snooze", id="snooze", tooltip="Not stale for 7 days, or longer"),
         Binding("c", "note", "Note", id="note", show=False, tooltip="A one-line note on the item"),
         Binding("d", "delete", "Delete", id="delete", show=False, tooltip="Delete the item"),
-        Binding("u", "app.undo", "Undo", id="undo", tooltip="Take back the last change"),
+        UNDO_KEY,
         Binding("i", "include", "Incomplete too", id="include", show=False,
                 tooltip="Also walk incomplete and unscored items (again: stale only)"),
         # priority: the scrolling body would otherwise take up/down to scroll
         Binding("up", "app.focus_previous", "Previous criterion", show=False, priority=True),
         Binding("down", "app.focus_next", "Next criterion", show=False, priority=True),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        HELP_KEY,
         Binding("q,escape", "leave", "Leave", id="leave", tooltip="Leave, with a summary"),
     ]  # fmt: skip
 

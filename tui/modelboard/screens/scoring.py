@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 from modelboard.core.model import Board, Criterion, Item
 from modelboard.core.ranking import open_items, scored_ranking
 from modelboard.render import fit, plain
-from modelboard.screens.backlog_screen import BacklogScreen
+from modelboard.screens.backlog_screen import HELP_KEY, BacklogScreen
 
 SHOWN = 15
 MAX_WEIGHT = 10
@@ -37,7 +37,7 @@ class ScoringScreen(BacklogScreen[ChosenWeights | None]):
         Binding("up,k", "choose(-1)", "Previous criterion", show=False, priority=True),
         Binding("down,j", "choose(1)", "Next criterion", show=False, priority=True),
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        HELP_KEY,
         Binding("escape", "cancel", "Cancel"),
     ]
     HELP_TITLE = "Scoring"

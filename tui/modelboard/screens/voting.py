@@ -32,7 +32,7 @@ from modelboard.core.voting_file import (
     signature,
 )
 from modelboard.render import plain
-from modelboard.screens.backlog_screen import BacklogScreen
+from modelboard.screens.backlog_screen import HELP_KEY, BacklogScreen
 from modelboard.widgets.score_field import ScoreField
 
 POLL_SECONDS = 0.5
@@ -67,7 +67,7 @@ class VotingScreen(BacklogScreen[None]):
         Binding("down", "app.focus_next", "Next criterion", show=False, priority=True),
         Binding("pageup", "scroll(-1)", "Page up", show=False),
         Binding("pagedown", "scroll(1)", "Page down", show=False),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        HELP_KEY,
         Binding("q,escape", "leave", "Leave", id="leave",
                 tooltip="Leave the screen; the session goes on"),
     ]  # fmt: skip
