@@ -3,15 +3,20 @@ and a wait of over a second is said."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from modelboard.core import atomic
+from modelboard.core import atomic, model, operations, splice, toml_layout
+from modelboard.core import store as store_module
+from modelboard.core.actor import Actor
 from modelboard.core.errors import LockTimeoutError
+from modelboard.core.store import Store, _Parsed
+from tests.conftest import NOW
 
 
 def hold_in_turns(target: Path, turns: int, seconds: float, started: threading.Event) -> None:
@@ -23,11 +28,17 @@ def hold_in_turns(target: Path, turns: int, seconds: float, started: threading.E
             time.sleep(seconds)
 
 
-def test_a_queue_of_saves_longer_than_the_timeout_is_waited_for(store_file: Path) -> None:
+def holding(target: Path, turns: int, seconds: float) -> threading.Thread:
+    """A thread already holding the lock, for `turns` saves of `seconds` each."""
     started = threading.Event()
-    holder = threading.Thread(target=hold_in_turns, args=(store_file, 5, 0.3, started))
+    holder = threading.Thread(target=hold_in_turns, args=(target, turns, seconds, started))
     holder.start()
     started.wait(5)
+    return holder
+
+
+def test_a_queue_of_saves_longer_than_the_timeout_is_waited_for(store_file: Path) -> None:
+    holder = holding(store_file, 5, 0.3)
     told: list[str] = []
     begun = time.monotonic()
     try:
@@ -41,10 +52,7 @@ def test_a_queue_of_saves_longer_than_the_timeout_is_waited_for(store_file: Path
 
 
 def test_one_holder_that_does_not_let_go_is_given_up_on_by_name(store_file: Path) -> None:
-    started = threading.Event()
-    holder = threading.Thread(target=hold_in_turns, args=(store_file, 1, 1.5, started))
-    holder.start()
-    started.wait(5)
+    holder = holding(store_file, 1, 1.5)
     told: list[str] = []
     try:
         with (
@@ -63,11 +71,6 @@ def test_many_processes_saving_at_once_lose_nothing_and_none_gives_up(
     """Eight writer processes, six saves each, with a patience of a third of a second: far
     shorter than the queue, so only waiting on progress lets every save through."""
     import multiprocessing
-
-    from modelboard.core import operations
-    from modelboard.core.actor import Actor
-    from modelboard.core.store import Store
-    from tests.conftest import NOW
 
     monkeypatch.setattr(atomic, "LOCK_TIMEOUT_SECONDS", 0.3)  # the forked children inherit it
 
@@ -98,10 +101,6 @@ def test_a_teammates_save_is_taken_whole_and_an_editors_write_is_waited_for(
 ) -> None:
     """A save notes in the lock file what it wrote; the next saver finds exactly that file
     and need not wait for it to settle. A write by anything else is waited for."""
-    from modelboard.core import operations
-    from modelboard.core.actor import Actor
-    from modelboard.core.store import Store
-    from tests.conftest import NOW
 
     settled: list[int] = []
     original = Store._settled
@@ -128,10 +127,6 @@ def test_a_save_read_ahead_while_the_next_holder_works_is_taken_whole(
 ) -> None:
     """The next holder keeps the note of the file on disk until it writes its own, so a
     saver reading ahead meanwhile needs no settling (under contention, that is every one)."""
-    from modelboard.core import operations
-    from modelboard.core.actor import Actor
-    from modelboard.core.store import Store, _Parsed
-    from tests.conftest import NOW
 
     def no_settling(*args: object) -> object:
         raise AssertionError("settled a file a save wrote whole")
@@ -154,18 +149,11 @@ def test_a_save_holds_the_lock_only_to_compare_and_write(
     """A teammate's file is parsed and lexed before the lock; under it the save compares
     bytes, splices and writes. The backlog after a merge is built only when read (a command
     that saved and ends never builds it)."""
-    import contextlib
-    from collections.abc import Iterator
-
-    from modelboard.core import model, operations, splice, store, toml_layout
-    from modelboard.core.actor import Actor
-    from modelboard.core.store import Store
-    from tests.conftest import NOW
 
     holding: list[bool] = [False]
     done_under_lock: list[str] = []
     original_locked, original_lex = atomic.locked, toml_layout.lex
-    original_parse = store.parse_store
+    original_parse = store_module.parse_store
 
     @contextlib.contextmanager
     def watched(*args: object, **kwargs: object) -> Iterator[atomic.Held]:
@@ -187,14 +175,14 @@ def test_a_save_holds_the_lock_only_to_compare_and_write(
     monkeypatch.setattr(atomic, "locked", watched)
     monkeypatch.setattr(toml_layout, "lex", noted("lex", original_lex))
     monkeypatch.setattr(splice, "lex", noted("lex", original_lex))
-    monkeypatch.setattr(store, "parse_store", noted("parse", original_parse))
+    monkeypatch.setattr(store_module, "parse_store", noted("parse", original_parse))
     built: list[int] = []
 
     def building(data: dict[str, object]) -> model.Backlog:
         built.append(1)
         return model.backlog_from_data(data)
 
-    monkeypatch.setattr(store, "backlog_from_data", building)
+    monkeypatch.setattr(store_module, "backlog_from_data", building)
     actor = Actor("t", NOW)
     first = Store.open(store_file)
     first.save(operations.add_item(first.backlog, {"title": "first"}, actor))
@@ -214,10 +202,6 @@ def test_a_save_waiting_in_a_queue_keeps_up_with_each_save_ahead(
     """While it waits, a save catches up with each save ahead of it as it lands, so the
     lock finds it at most one save behind (catching up with many holding the lock is what
     kept a queue of savers waiting)."""
-    from modelboard.core import operations
-    from modelboard.core.actor import Actor
-    from modelboard.core.store import Store, _Parsed
-    from tests.conftest import NOW
 
     actor = Actor("t", NOW)
     first = Store.open(store_file)
