@@ -2,7 +2,8 @@
 
 N writer processes on one store, each running `move`, `edit --owner` and `add` commands with
 0-0.5 s of thinking between them, as a review meeting does. Prints, per store size, the
-command times (mean, median, 95th percentile, slowest), how many commands gave up, how many
+CPU each command used (user and system, all processes together, divided by the commands),
+the command times (mean, median, 95th percentile, slowest), how many commands gave up, how many
 met a conflict (two people changing the same field at once: exit 4, by design), how many
 failed otherwise, and how many acknowledged adds are missing from the file (lost). Then how
 long one save holds the lock, measured in this process: alone, and when the file changed
@@ -19,6 +20,7 @@ import compileall
 import contextlib
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -80,12 +82,14 @@ def scenario(size: int, writers: int, ops: int) -> dict[str, float]:
     """Run the writers on a fresh store of `size` items."""
     with tempfile.TemporaryDirectory() as folder:
         path = write_store(Path(folder) / "backlog.toml", size)
+        cpu_before = _children_cpu()
         with ThreadPoolExecutor(writers) as pool:
             results = [
                 r
                 for rs in pool.map(lambda n: writer(path, n, ops, size), range(writers))
                 for r in rs
             ]
+        cpu = _children_cpu() - cpu_before
         titles = {t.get("title") for t in tomllib.loads(path.read_text())["items"].values()}
         times = sorted(seconds for _, seconds, _, _ in results)
         gave_up = sum("gave up" in err for _, _, _, err in results)
@@ -102,7 +106,14 @@ def scenario(size: int, writers: int, ops: int) -> dict[str, float]:
         "conflicts": conflicts,
         "failed": failed,
         "lost": lost,
+        "cpu": cpu / len(results),
     }
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of the finished child processes so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 @contextlib.contextmanager
@@ -173,13 +184,16 @@ def main() -> None:
     writers, ops = (5, 4) if args.quick else (20, 10)
     sizes = (100,) if args.quick else (100, 1_000)
     print(f"{writers} writers x {ops} ops, 0-0.5 s thinking, each op a `modelboard` process")
-    print("| items | ops | mean | median | p95 | slowest | gave up | conflicts | failed | lost |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| items | ops | CPU per op | mean | median | p95 | slowest | gave up | conflicts "
+        "| failed | lost |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in sizes:
         r = scenario(size, writers, ops)
         print(
-            f"| {size:,} | {r['ops']:.0f} | {r['mean']:.2f} s | {r['median']:.2f} s | "
-            f"{r['p95']:.2f} s | "
+            f"| {size:,} | {r['ops']:.0f} | {r['cpu'] * 1000:.0f} ms | {r['mean']:.2f} s | "
+            f"{r['median']:.2f} s | {r['p95']:.2f} s | "
             f"{r['slowest']:.2f} s | {r['gave up']:.0f} | "
             f"{r['conflicts']:.0f} | {r['failed']:.0f} | {r['lost']:.0f} |"
         )

@@ -5,15 +5,17 @@ parsing and lexing the whole file give, or None (and the whole file is parsed)."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from modelboard.core import catch_up, toml_reader
 from modelboard.core.catch_up import caught_up
 from modelboard.core.errors import StoreUnreadableError
 from modelboard.core.store import Store, parse_store, text_of
-from modelboard.core.toml_layout import UnusualLayout, lex
+from modelboard.core.toml_layout import UnusualLayout, layout, lex
 from tests.bench.sample import store_text
 from tests.core.test_lexing_kept import FIXTURE, apply, start_file, steps
 
@@ -60,6 +62,53 @@ def test_edits_adds_and_deletes_of_items_are_caught_up(tmp_path: Path) -> None:
         apply(store, what, 3)
         apply(store, "edit", 7)
         assert _agrees(old_raw, path.read_bytes()), what
+
+
+def test_saves_far_apart_are_caught_up_a_block_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A waiter several saves behind sees an edit near the top, a move in the middle, an
+    add at the end and another edit: each is parsed as its own block, not everything
+    between them. (A delete also appends to `[[deleted]]`: that file is parsed whole.)"""
+    path = tmp_path / "b.toml"
+    path.write_text(store_text(60))
+    store = Store.open(path)
+    old_raw = path.read_bytes()
+    for what, n in (("edit", 1), ("move", 30), ("add", 0), ("edit", 58)):
+        apply(store, what, n)
+    parsed: list[int] = []
+    original = toml_reader.loads
+
+    def counting(text: str) -> dict[str, Any]:
+        parsed.append(len(text))
+        return original(text)
+
+    old_text, new_text = text_of(old_raw)[0], text_of(path.read_bytes())[0]
+    old_data, old_lexed = parse_store(old_raw, Path("old")), lex(old_text)
+    monkeypatch.setattr(toml_reader, "loads", counting)
+    result = caught_up(old_text, old_data, old_lexed, new_text)
+    monkeypatch.undo()
+    assert result is not None
+    assert result[0] == parse_store(path.read_bytes(), Path("new"))
+    assert result[1] == lex(new_text)
+    assert len(parsed) == 4
+    assert sum(parsed) < len(new_text) / 10
+
+
+def test_a_difference_the_old_text_is_not_found_after_is_read_as_one_piece() -> None:
+    """When the text after a difference is nowhere in the new text (here every title
+    changed, and a title follows each header), one piece from the first difference to the
+    last is read."""
+    old_text = store_text(5)
+    new_text = old_text.replace('title = "', 'title = "x')
+    spans = sorted(
+        layout(
+            old_text, frozenset(parse_store(old_text.encode(), Path("o"))["items"])
+        ).spans.values()
+    )
+    edits = catch_up._differences(old_text, new_text, spans)
+    assert edits is None or len(edits) == 1
+    assert _agrees(old_text.encode(), new_text.encode())
 
 
 SETTING_WITH_LINES = '''[board]

@@ -14,6 +14,7 @@ import pytest
 from modelboard.core import atomic, model, operations, splice, toml_layout
 from modelboard.core import store as store_module
 from modelboard.core.actor import Actor
+from modelboard.core.change import ItemEdit
 from modelboard.core.errors import LockTimeoutError
 from modelboard.core.store import Store, _Parsed
 from tests.conftest import NOW
@@ -216,6 +217,14 @@ def test_a_save_waiting_in_a_queue_keeps_up_with_each_save_ahead(
         original_write(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(atomic, "write_atomically", slow_for_theirs)
+    original_note = atomic.Held.note
+
+    def lingering(self: atomic.Held, line: str) -> None:
+        original_note(self, line)
+        if threading.current_thread() is not main:
+            time.sleep(0.2)  # their save has landed and still holds the lock: mine sees it
+
+    monkeypatch.setattr(atomic.Held, "note", lingering)
     kept_up: list[bytes] = []
     original_kept_up = Store._kept_up
 
@@ -243,3 +252,52 @@ def test_a_save_waiting_in_a_queue_keeps_up_with_each_save_ahead(
     assert len(kept_up) >= 1  # caught up while waiting, not only under the lock
     owners = {i.id: i.owner for i in Store.open(store_file).backlog.items.values()}
     assert owners["M-4"] == "me" and sum(o == "bo" for o in owners.values()) == 3
+
+
+def test_a_save_renders_its_blocks_before_it_takes_the_lock(
+    store_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering a block with tomlkit was most of a save's work holding the lock: it is done
+    before, on the file as read ahead, and reused holding the lock when nobody changed that
+    item meanwhile; when somebody did, it is rendered again (and both changes are kept)."""
+    actor = Actor("t", NOW)
+    first = Store.open(store_file)
+    first.save(operations.add_item(first.backlog, {"title": "one"}, actor))
+    held: list[bool] = []
+    original_locked = atomic.locked
+
+    @contextlib.contextmanager
+    def flagged(*args: object, **kwargs: object) -> Iterator[atomic.Held]:
+        with original_locked(*args, **kwargs) as lock:  # type: ignore[arg-type]
+            held.append(True)
+            try:
+                yield lock
+            finally:
+                held.pop()
+
+    monkeypatch.setattr(atomic, "locked", flagged)
+    renders: list[bool] = []  # for each block rendered: was the lock held?
+    original_render = splice._edited_block
+
+    def counted(block: str, edit: ItemEdit) -> str:
+        renders.append(bool(held))
+        return original_render(block, edit)
+
+    monkeypatch.setattr(splice, "_edited_block", counted)
+    mine, theirs = Store.open(store_file), Store.open(store_file)
+    mine.save(operations.edit_item(mine.backlog, "M-1", {"owner": "me"}, actor))
+    assert renders == [False]
+
+    original_rehearse = Store._rehearse
+
+    def then_theirs(self: Store, *args: object) -> None:
+        original_rehearse(self, *args)  # type: ignore[arg-type]
+        if self is mine:
+            theirs.save(operations.edit_item(theirs.backlog, "M-1", {"title": "theirs"}, actor))
+
+    monkeypatch.setattr(Store, "_rehearse", then_theirs)
+    renders.clear()
+    mine.save(operations.edit_item(mine.backlog, "M-1", {"owner": "me again"}, actor))
+    assert renders == [False, False, True]  # mine, theirs ahead of the lock; mine again in it
+    item = Store.open(store_file).backlog.items["M-1"]
+    assert (item.title, item.owner) == ("theirs", "me again")

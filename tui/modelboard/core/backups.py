@@ -24,30 +24,48 @@ def backup_directory(target: Path) -> Path:
     return state_directory() / "backups" / path_digest(target)
 
 
-def keep_backup(target: Path, data: bytes, read: os.stat_result | None = None) -> Path | None:
-    """Keep `data` (the file before the save) as a backup and prune to the newest KEEP.
+def backup_folder(target: Path) -> Path | None:
+    """This store's backup folder, made private if new: found before a save takes the lock
+    (finding it loads platformdirs). None when it cannot be made: the save goes on."""
+    try:
+        return private_directory(backup_directory(target), below=state_directory())
+    except OSError:
+        return None
+
+
+def keep_backup(
+    folder: Path | None, target: Path, data: bytes, read: os.stat_result | None = None
+) -> Path | None:
+    """Keep `data` (the file before the save) as a backup in `folder` (see `backup_folder`).
 
     With `read` (the file's stat when `data` was read) the backup may be a hard link to the
     file itself: call `made_private` once the new file has replaced it, or `discard_backup`
     when the save did not happen. A backup that cannot be kept never stops a save: None.
     """
+    if folder is None:
+        return None
     try:
-        directory = private_directory(backup_directory(target), below=state_directory())
         # One clock read for seconds and nanoseconds, so names sort oldest first.
         ns = time.time_ns()
         stamp = dt.datetime.fromtimestamp(ns // 10**9, dt.UTC).strftime("%Y%m%dT%H%M%S")
-        name = f"{stamp}.{ns % 10**9:09d}Z-{os.getpid()}.toml"
-        path = directory / name
+        path = folder / f"{stamp}.{ns % 10**9:09d}Z-{os.getpid()}.toml"
         if not (read is not None and _linked(target, path, read)):
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-        for old in sorted(directory.glob("*.toml"))[:-KEEP]:
-            with contextlib.suppress(OSError):
-                old.unlink()
         return path
     except OSError:
         return None
+
+
+def prune_backups(folder: Path | None) -> None:
+    """Keep the newest KEEP backups (after the save let go of the lock: nobody waits)."""
+    if folder is None:
+        return
+    with contextlib.suppress(OSError):
+        for old in sorted(folder.glob("*.toml"))[:-KEEP]:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _linked(target: Path, path: Path, read: os.stat_result) -> bool:

@@ -1,17 +1,19 @@
 """A file that changed in a few item tables, read by parsing only those tables.
 
-Under contention every save finds the file changed by the save just before it: parsing and
+Under contention every save finds the file changed by the saves just before it: parsing and
 lexing it whole, holding the lock, is what kept twenty savers waiting (70 ms of work at
 1,000 items, stretched tenfold on a busy machine). What changed is almost always a few item
-blocks: the common start and end of the old and new text are compared, the difference is
-widened to whole item blocks, and only those are parsed. Anything else (a setting, a record,
-an item split over distant headers, a table defined twice) returns None: the caller parses
-the whole file, as before.
+blocks, often far apart (a waiter a few saves behind sees an edit near the top and an add at
+the end): the texts are walked together, each difference is widened to the whole item
+blocks it touches and the old text is found again after it, and only the new text of those
+blocks is parsed. Anything else (a setting, a record, an item split over distant headers, a
+table defined twice) returns None: the caller parses the whole file, as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from modelboard.core import toml_reader
@@ -19,54 +21,85 @@ from modelboard.core.store import MAX_DEPTH, too_deep
 from modelboard.core.toml_layout import Lexed, UnusualLayout, headers, layout, shifted
 
 _STEP = 1 << 16  # characters compared at a time while looking for the first difference
+_PROBE = 256  # characters of the old text looked for where it goes on after a difference
+_RESUME_TRIES = 16  # block ends tried as where one difference ends
+_MOST_PIECES = 64  # more differences than this: one piece from the first to the last
+
+Edit = tuple[int, int, int, int]
+"""One difference: old text [low, high) became new text [new low, new high)."""
 
 
 def caught_up(
     old_text: str, old_data: Mapping[str, Any], old_lexed: Lexed, new_text: str
 ) -> tuple[dict[str, Any], Lexed] | None:
     """The data and lexing of `new_text`, made from those of `old_text` by parsing only the
-    item blocks that differ; None when the difference is anything but whole item blocks."""
+    item blocks that differ; None when a difference is anything but whole item blocks."""
     old_items = old_data.get("items")
     if not isinstance(old_items, dict):
         return None
-    start = _common_start(old_text, new_text)
-    end = _common_end(old_text, new_text, start)
     try:
-        where = layout(old_text, frozenset(old_items), old_lexed)
+        where = layout(old_text, frozenset(old_items), old_lexed).spans
     except UnusualLayout:
         return None
-    # Widen the difference to the item blocks it touches (an insertion between two blocks
-    # widens to nothing); it must touch no header but items'.
-    low, high = start, len(old_text) - end
-    for block_start, block_end in where.spans.values():
-        if block_start < high and low < block_end:  # overlaps, or holds the insertion point
-            low, high = min(low, block_start), max(high, block_end)
-    if any(low <= h.start < high and h.path[:1] != ("items",) for h in old_lexed.headers):
-        return None
-    # Outside item blocks the difference must start and end where the lexer saw a line at
+    spans = sorted(where.values())
+    many = _differences(old_text, new_text, spans)
+    if many is not None:
+        found = _read(old_text, old_data, old_lexed, new_text, where, many)
+        if found is not None:
+            return found
+    one = [_one_difference(old_text, new_text, spans)]
+    return None if one == many else _read(old_text, old_data, old_lexed, new_text, where, one)
+
+
+def _read(
+    old_text: str,
+    old_data: Mapping[str, Any],
+    old_lexed: Lexed,
+    new_text: str,
+    where: Mapping[str, tuple[int, int]],
+    edits: Sequence[Edit],
+) -> tuple[dict[str, Any], Lexed] | None:
+    """The new text read from the old by parsing the new text of each edit alone; None when
+    some piece might read differently inside the whole text."""
+    old_items: dict[str, Any] = old_data["items"]
+    spans = sorted(where.values())
+    starts = [h.start for h in old_lexed.headers]
+    # Outside item blocks a difference must start and end where the lexer saw a line at
     # the top level (a header, a comment line, a block's end): an edit inside a multi-line
     # string of a setting must not pass for a blank line.
-    top = {0, len(old_text), *(h.start for h in old_lexed.headers), *old_lexed.comment_lines}
-    top.update(end for _, end in where.spans.values())
-    if low not in top or high not in top:
-        return None
+    top = {0, len(old_text), *starts, *old_lexed.comment_lines, *(end for _, end in spans)}
     # Before the first item lies the settings' text: a difference reaching into it is parsed
     # whole, for a key of a setting taken away there would not show in the items.
-    first = min((block_start for block_start, _ in where.spans.values()), default=len(old_text))
-    if low < first:
+    first = spans[0][0] if spans else len(old_text)
+    for low, high, _, _ in edits:
+        if low < first or low not in top or high not in top:
+            return None
+        # it must touch no header but items'
+        headers_in = old_lexed.headers[bisect_left(starts, low) : bisect_left(starts, high)]
+        if any(h.path[:1] != ("items",) for h in headers_in):
+            return None
+    try:
+        new_lexed = shifted(old_lexed, [(low, high, new_text[a:b]) for low, high, a, b in edits])
+    except UnusualLayout:
         return None
-    new_piece = new_text[low : high + len(new_text) - len(old_text)]
-    if not _stands_alone(new_piece, old_text, high, old_lexed):
-        return None
-    new_part = _items_of(new_piece)
-    if new_part is None:
-        return None
-    # The items the old text holds there are known from its layout: only the new is parsed.
-    kept = {i for i, (block_start, _) in where.spans.items() if not low <= block_start < high}
+    new_starts = [h.start for h in new_lexed.headers]
+    new_part: dict[str, Any] = {}
+    for _, _, new_low, new_high in edits:
+        piece = new_text[new_low:new_high]
+        k = bisect_left(new_starts, new_high)
+        following = new_starts[k] if k < len(new_starts) else len(new_text)
+        if not _stands_alone(piece, new_text, new_high, following):
+            return None
+        found = _items_of(piece)
+        if found is None or new_part.keys() & found.keys():
+            return None  # not items alone, or a table defined twice
+        new_part.update(found)
+    # The items the old text holds outside the edits are known from its layout.
+    lows = [low for low, _, _, _ in edits]
+    kept = {i for i, (block_start, _) in where.items() if not _inside(block_start, lows, edits)}
     if kept & new_part.keys():
         return None  # a table defined twice: only the whole file's reader says how
     try:
-        new_lexed = shifted(old_lexed, [(low, high, new_piece)])
         # every item one block, none twice; in the order of the text, as a parse has them
         order = layout(new_text, frozenset(kept | new_part.keys()), new_lexed).spans
     except UnusualLayout:
@@ -77,12 +110,75 @@ def caught_up(
     return {**old_data, "items": items}, new_lexed
 
 
-def _stands_alone(piece: str, old_text: str, high: int, old_lexed: Lexed) -> bool:
+def _differences(old: str, new: str, spans: Sequence[tuple[int, int]]) -> list[Edit] | None:
+    """Where the texts differ, in order, each difference widened to the item blocks it
+    touches; None when the old text is not found again after a difference (or there are
+    very many): the caller then takes one piece from the first difference to the last."""
+    starts = [block_start for block_start, _ in spans]
+    ends = [block_end for _, block_end in spans]
+    edits: list[Edit] = []
+    o = n = 0
+    while len(edits) <= _MOST_PIECES:
+        run = _common_run(old, o, new, n)
+        o, n = o + run, n + run
+        if o == len(old) and n == len(new):
+            return edits
+        i = bisect_right(starts, o) - 1
+        inside = i >= 0 and starts[i] < o < ends[i]
+        low = starts[i] if inside else old.rfind("\n", 0, o) + 1  # a block, or a line
+        new_low = n - (o - low)
+        resumed = _resumed(old, new, low, new_low, n, ends, inside)
+        if resumed is None:
+            return None
+        high, new_high = resumed
+        edits.append((low, high, new_low, new_high))
+        o, n = high, new_high
+    return None
+
+
+def _resumed(
+    old: str, new: str, low: int, new_low: int, n: int, ends: Sequence[int], inside: bool
+) -> tuple[int, int] | None:
+    """Where the old text goes on in the new after a difference found at `n`, which starts
+    at `low` (old) and `new_low` (new): right there (new text inserted, unless the
+    difference is inside a block) or after one of the next few blocks."""
+    tries = [] if inside else [low]
+    tries += ends[bisect_right(ends, low) :][:_RESUME_TRIES]
+    for high in tries:
+        if high == len(old):
+            return high, len(new)
+        # An insertion must insert something; after a block, the old text goes on at or
+        # after the difference.
+        found = new.find(old[high : high + _PROBE], new_low + 1 if high == low else n)
+        if found >= 0:
+            return high, found
+    return None
+
+
+def _one_difference(old: str, new: str, spans: Sequence[tuple[int, int]]) -> Edit:
+    """The texts' common start and end, and between them one difference widened to the
+    item blocks it touches (an insertion between two blocks widens to nothing)."""
+    start = _common_run(old, 0, new, 0)
+    end = _common_run(old[start:][::-1], 0, new[start:][::-1], 0)
+    low, high = start, len(old) - end
+    for block_start, block_end in spans:
+        if block_start < high and low < block_end:  # overlaps, or holds the insertion point
+            low, high = min(low, block_start), max(high, block_end)
+    return low, high, low, high + len(new) - len(old)
+
+
+def _inside(position: int, lows: Sequence[int], edits: Sequence[Edit]) -> bool:
+    """True when the position lies in the old text an edit replaces (`lows`: their starts)."""
+    i = bisect_right(lows, position) - 1
+    return i >= 0 and position < edits[i][1]
+
+
+def _stands_alone(piece: str, new_text: str, new_high: int, following: int) -> bool:
     """True when the piece reads in the whole text as it reads on its own: whole lines, no
     key before its first header (that key would belong to the table above), and nothing
     but comments between it and the next header (keys there would fall into its last
     table)."""
-    if piece and not piece.endswith("\n") and high < len(old_text):
+    if piece and not piece.endswith("\n") and new_high < len(new_text):
         return False
     try:
         found, _ = headers(piece)
@@ -90,8 +186,7 @@ def _stands_alone(piece: str, old_text: str, high: int, old_lexed: Lexed) -> boo
         return False
     if not _only_comments(piece[: found[0].start] if found else piece):
         return False
-    following = next((h.start for h in old_lexed.headers if h.start >= high), len(old_text))
-    return _only_comments(old_text[high:following])
+    return _only_comments(new_text[new_high:following])
 
 
 def _only_comments(text: str) -> bool:
@@ -117,25 +212,20 @@ def _items_of(piece: str) -> dict[str, Any] | None:
     return items
 
 
-def _common_start(old: str, new: str) -> int:
-    """How many characters the two texts share from their start."""
-    limit = min(len(old), len(new))
-    position = 0
-    while position < limit:
-        step = min(_STEP, limit - position)
-        if old[position : position + step] != new[position : position + step]:
+def _common_run(old: str, o: int, new: str, n: int) -> int:
+    """How many characters the texts share from `old[o]` and `new[n]` on."""
+    limit = min(len(old) - o, len(new) - n)
+    run = 0
+    while run < limit:
+        step = min(_STEP, limit - run)
+        if old[o + run : o + run + step] != new[n + run : n + run + step]:
             break
-        position += step
-    low, high = position, min(limit, position + _STEP)
+        run += step
+    low, high = run, min(limit, run + _STEP)
     while low < high:  # the texts agree up to `low`; the first difference is by `high`
         middle = (low + high + 1) // 2
-        if old[position:middle] == new[position:middle]:
+        if old[o + run : o + middle] == new[n + run : n + middle]:
             low = middle
         else:
             high = middle - 1
     return low
-
-
-def _common_end(old: str, new: str, start: int) -> int:
-    """How many characters the two texts share at their end, not reaching into `start`."""
-    return _common_start(old[start:][::-1], new[start:][::-1])

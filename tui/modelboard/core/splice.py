@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import tomlkit
@@ -27,7 +27,15 @@ from modelboard.core.change import (
     table_at,
 )
 from modelboard.core.errors import SaveError
-from modelboard.core.toml_layout import Lexed, UnusualLayout, layout, lex, shifted, table_span
+from modelboard.core.toml_layout import (
+    Layout,
+    Lexed,
+    UnusualLayout,
+    layout,
+    lex,
+    shifted,
+    table_span,
+)
 
 # ---- rendering ---------------------------------------------------------------------------
 
@@ -133,12 +141,17 @@ def spliced(text: str, data: Mapping[str, Any], change: Change) -> str:
 
 
 def spliced_lexed(
-    text: str, data: Mapping[str, Any], change: Change, lexed: Lexed | None = None
+    text: str,
+    data: Mapping[str, Any],
+    change: Change,
+    lexed: Lexed | None = None,
+    memo: Rehearsal | None = None,
 ) -> tuple[str, Lexed | None]:
-    """`spliced`, given the lexing of `text` if known; also returns the lexing of the
-    result, shifted from the old one (None when the whole-document path was taken)."""
+    """`spliced`, given the lexing of `text` if known and the blocks a rehearsal rendered;
+    also returns the lexing of the result, shifted from the old one (None when the
+    whole-document path was taken)."""
     try:
-        return _spliced_blocks(text, data, change, lexed or lex(text))
+        return _spliced_blocks(text, data, change, lexed or lex(text), memo)
     except Exception:  # unusual text or a tomlkit surprise: take the checked path
         pass
     try:
@@ -151,8 +164,31 @@ def spliced_lexed(
         ) from error
 
 
+Rehearsal = dict[tuple[str, str, str], list[tuple[Any, Any, str]]]
+"""Blocks a splice rendered, by what they were rendered from (step, table, text). A save
+renders its change on the file as read ahead before it takes the lock (`rehearse`), and
+holding the lock reuses every block whose inputs are unchanged: tomlkit renders slowly,
+and rendering was most of a save's time under the lock."""
+
+
+def rehearse(
+    text: str, data: Mapping[str, Any], change: Change, lexed: Lexed, memo: Rehearsal
+) -> None:
+    """Render and check the blocks of a change to `text` into `memo`, writing nothing."""
+    items: Mapping[str, Any] = data.get("items", {})
+    if not isinstance(items, dict):
+        raise UnusualLayout("items is not a table")
+    where = layout(text, frozenset(items), lexed)
+    for step in change.steps:
+        _rendered(step, text, data, where, lexed, memo)
+
+
 def _spliced_blocks(
-    text: str, data: Mapping[str, Any], change: Change, lexed: Lexed
+    text: str,
+    data: Mapping[str, Any],
+    change: Change,
+    lexed: Lexed,
+    memo: Rehearsal | None = None,
 ) -> tuple[str, Lexed]:
     items: Mapping[str, Any] = data.get("items", {})
     if not isinstance(items, dict):
@@ -162,41 +198,14 @@ def _spliced_blocks(
     appended: list[str] = []
     added: list[str] = []
     for step in change.steps:
-        if isinstance(step, SettingEdit):
-            if None in step.values.values():
-                raise UnusualLayout("a setting removed: the whole-document path removes it")
-            start, end = table_span(text, step.path, lexed)
-            old = text[start:end]
-            _check_block(old, _nested(step.path, table_at(data, step.path)))
-            new = _edited_setting_block(old, step)
-            expected = {**table_at(data, step.path), **step.values}
-            _check_block(new, _nested(step.path, expected))
-            replacements.append((start, end, new))
-        elif isinstance(step, ItemEdit):
-            start, end = where.spans[step.item_id]
-            old = text[start:end]
-            _check_block(old, {"items": {step.item_id: items[step.item_id]}})
-            new = _edited_block(old, step)
-            _check_block(new, {"items": {step.item_id: edited_table(items[step.item_id], step)}})
-            replacements.append((start, end, new))
-        elif isinstance(step, ItemDelete):
-            start, end = where.spans[step.item_id]
-            _check_block(text[start:end], {"items": {step.item_id: items[step.item_id]}})
-            replacements.append((*where.deletion(text, step.item_id), ""))
-            record = render_record("deleted", step.record)
-            _check_block(record, {"deleted": [dict(step.record)]})
-            appended.append(record)
-        elif isinstance(step, RecordTrim):
-            raise UnusualLayout("a record trimmed: the whole-document path finds it")
-        elif isinstance(step, RecordAdd):
-            record = render_record(step.array, step.record)
-            _check_block(record, {step.array: [dict(step.record)]})
-            appended.append(record)
+        where_to, new = _rendered(step, text, data, where, lexed, memo)
+        if where_to == "added":
+            added.append(new)
         else:
-            assert step.item_id is not None
-            block = render_item(step.item_id, step.fields)
-            _check_block(block, {"items": {step.item_id: dict(step.fields)}})
-            added.append(block)
+            if where_to is not None:
+                replacements.append((*where_to, "" if isinstance(step, ItemDelete) else new))
+            if isinstance(step, ItemDelete | RecordAdd):
+                appended.append(new)
     touched = sorted(replacements)
     if any(a[1] > b[0] for a, b in zip(touched, touched[1:], strict=False)):
         raise UnusualLayout("one change edits the same block twice")
@@ -217,6 +226,87 @@ def _spliced_blocks(
         edits.append((len(text), len(text), result[before:]))
     edits.sort(key=lambda edit: (edit[0], edit[1]))  # stable: an insertion keeps its turn
     return result, shifted(lexed, edits)
+
+
+def _rendered(
+    step: Any,
+    text: str,
+    data: Mapping[str, Any],
+    where: Layout,
+    lexed: Lexed,
+    memo: Rehearsal | None,
+) -> tuple[tuple[int, int] | str | None, str]:
+    """What one step puts into the text, checked: the range it replaces (or "added" for a
+    new item's block, None for a record appended at the end) and the new text."""
+    items: Mapping[str, Any] = data["items"] if "items" in data else {}
+    if isinstance(step, SettingEdit):
+        if None in step.values.values():
+            raise UnusualLayout("a setting removed: the whole-document path removes it")
+        start, end = table_span(text, step.path, lexed)
+        old = text[start:end]
+        _check_block(old, _nested(step.path, table_at(data, step.path)))
+        new = _edited_setting_block(old, step)
+        expected = {**table_at(data, step.path), **step.values}
+        _check_block(new, _nested(step.path, expected))
+        return (start, end), new
+    if isinstance(step, ItemEdit):
+        start, end = where.spans[step.item_id]
+        old, table = text[start:end], items[step.item_id]
+
+        def edited() -> str:
+            _check_block(old, {"items": {step.item_id: table}})
+            new = _edited_block(old, step)
+            _check_block(new, {"items": {step.item_id: edited_table(table, step)}})
+            return new
+
+        return (start, end), _remembered(memo, ("edit", step.item_id, old), step, table, edited)
+    if isinstance(step, ItemDelete):
+        start, end = where.spans[step.item_id]
+        _check_block(text[start:end], {"items": {step.item_id: items[step.item_id]}})
+
+        def deleted() -> str:
+            record = render_record("deleted", step.record)
+            _check_block(record, {"deleted": [dict(step.record)]})
+            return record
+
+        record = _remembered(memo, ("record", "deleted", ""), step, None, deleted)
+        return where.deletion(text, step.item_id), record
+    if isinstance(step, RecordTrim):
+        raise UnusualLayout("a record trimmed: the whole-document path finds it")
+    if isinstance(step, RecordAdd):
+
+        def recorded() -> str:
+            record = render_record(step.array, step.record)
+            _check_block(record, {step.array: [dict(step.record)]})
+            return record
+
+        return None, _remembered(memo, ("record", step.array, ""), step, None, recorded)
+    assert step.item_id is not None
+
+    def rendered() -> str:
+        block = render_item(step.item_id, step.fields)
+        _check_block(block, {"items": {step.item_id: dict(step.fields)}})
+        return block
+
+    return "added", _remembered(memo, ("add", step.item_id, ""), step, None, rendered)
+
+
+def _remembered(
+    memo: Rehearsal | None,
+    key: tuple[str, str, str],
+    step: Any,
+    table: Any,
+    render: Callable[[], str],
+) -> str:
+    """`render()`, or what it gave before for an equal step on an equal table and text."""
+    if memo is None:
+        return render()
+    for seen_step, seen_table, block in memo.get(key, ()):
+        if seen_step == step and seen_table == table:
+            return block
+    block = render()
+    memo.setdefault(key, []).append((step, table, block))
+    return block
 
 
 def _pieces(text: str, edits: list[tuple[int, int, str]]) -> Iterator[str]:

@@ -44,6 +44,7 @@ from modelboard.core.model import (
 from modelboard.core.rhythm import RECORD_ARRAYS
 
 if TYPE_CHECKING:
+    from modelboard.core.splice import Rehearsal
     from modelboard.core.toml_layout import Lexed
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -422,8 +423,13 @@ class Store:
         """
         # The save path's modules load here, so that listings start fast.
         from modelboard.core.atomic import ChangedMeanwhile, locked, write_atomically
-        from modelboard.core.backups import discard_backup, keep_backup, made_private
-        from modelboard.core.merge import rebase
+        from modelboard.core.backups import (
+            backup_folder,
+            discard_backup,
+            keep_backup,
+            made_private,
+            prune_backups,
+        )
         from modelboard.core.splice import spliced_lexed
 
         if not change.steps:
@@ -435,6 +441,9 @@ class Store:
         if mine.lexed is None:
             mine = replace(mine, lexed=_lexing(text_of(mine.raw)[0]))
         latest = self._read_ahead(mine) or mine
+        rehearsal: Rehearsal = {}
+        self._rehearse(change, base, latest, rehearsal)
+        folder = backup_folder(self.target)
         seen = ""
 
         def keep_up(note: str) -> None:
@@ -454,16 +463,12 @@ class Store:
                     latest = self._caught_up(raw, latest)
                 theirs, known = latest.data, latest.lexed
                 writable_shape(theirs, self.path)
-                applied = rebase(
-                    change,
-                    {**self._data.get("items", {}), **(base or {})},
-                    theirs.get("items", {}),
-                    deleted_ids(theirs),
-                    theirs,
-                )
+                applied = self._rebased(change, base, theirs)
                 text, newline = text_of(raw)
                 new_text, new_lexed = (
-                    spliced_lexed(text, theirs, applied, known) if applied.steps else (text, known)
+                    spliced_lexed(text, theirs, applied, known, rehearsal)
+                    if applied.steps
+                    else (text, known)
                 )
                 new_data = _copied(theirs)
                 apply_to_data(new_data, applied)
@@ -473,7 +478,7 @@ class Store:
                 self.last_backup = None
                 if new_raw == raw:
                     break
-                backup = keep_backup(self.target, raw, info)
+                backup = keep_backup(folder, self.target, raw, info)
                 try:
                     write_atomically(self.target, new_raw, partial(self._still, raw, info))
                 except ChangedMeanwhile:
@@ -492,6 +497,7 @@ class Store:
             written = os.stat(self.target)
             signature = Signature.of(written)
             held.note(_written_note(written))
+        prune_backups(folder)
         self.merged = not same
         backlog: Backlog | None = None  # a merge's: built when first read
         if same and all(step.item_id is not None for step in applied.steps):
@@ -529,6 +535,42 @@ class Store:
                 f"read-only: you may not write {self.path}; nothing was changed "
                 "(ask its owner for write access, for example through its group)"
             )
+
+    def _rehearse(
+        self,
+        change: Change,
+        base: Mapping[str, Mapping[str, Any]] | None,
+        latest: _Parsed,
+        rehearsal: Rehearsal,
+    ) -> None:
+        """Render the change's blocks on the file as read ahead, before the lock is taken:
+        holding it, the splice then reuses every block nobody else changed meanwhile."""
+        from modelboard.core.splice import rehearse
+
+        if latest.lexed is None:
+            return
+        try:
+            applied = self._rebased(change, base, latest.data)
+            rehearse(text_of(latest.raw)[0], latest.data, applied, latest.lexed, rehearsal)
+        except Exception:  # a conflict or a layout the splice refuses: met again, and said,
+            return  # holding the lock, where it counts
+
+    def _rebased(
+        self,
+        change: Change,
+        base: Mapping[str, Mapping[str, Any]] | None,
+        theirs: Mapping[str, Any],
+    ) -> Change:
+        """The change made on this store's data (or `base`), rebased on `theirs`."""
+        from modelboard.core.merge import rebase
+
+        return rebase(
+            change,
+            {**self._data.get("items", {}), **(base or {})},
+            theirs.get("items", {}),
+            deleted_ids(theirs),
+            theirs,
+        )
 
     def _read_ahead(self, mine: _Parsed) -> _Parsed | None:
         """Someone else's save, settled and caught up with (or parsed) before the lock is
