@@ -252,8 +252,8 @@ def test_conflict_exits_4(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     real_open = store_module.Store.open
 
-    def open_then_teammate_edits(path: Path) -> store_module.Store:
-        opened = real_open(path)
+    def open_then_teammate_edits(path: Path, cached: bool = False) -> store_module.Store:
+        opened = real_open(path, cached)
         path.write_text(path.read_text().replace('kind = "new"', 'kind = "new"\nowner = "bea"'))
         return opened
 

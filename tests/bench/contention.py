@@ -44,6 +44,8 @@ STAGES = ("proposed", "ready", "building", "deployed")
 
 CODE = ROOT / "tui"
 """The modelboard the writer processes run (`--root` measures another checkout's)."""
+COMMAND = [sys.executable, "-c", "from modelboard.cli import main_entry; main_entry()"]
+"""What the installed `modelboard` script runs (`-m` would load runpy and importlib.util too)."""
 FORCE: list[str] = ["--force"]
 """Moves past the stage gates (the sample items meet them; versions before gates lack it)."""
 
@@ -53,11 +55,14 @@ def writer(path: Path, number: int, ops: int, size: int) -> list[tuple[str, floa
     code, stderr) for each."""
     rng = random.Random(number)
     done = []
+    home = path.parent / f"home{number}"  # each person's own parse cache and backups
     env = {
         **os.environ,
         "MODELBOARD_FILE": str(path),
         "USER": f"user{number}",
         "PYTHONPATH": str(CODE),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_STATE_HOME": str(home / "state"),
     }
     for op in range(ops):
         time.sleep(rng.uniform(0, 0.5))
@@ -69,9 +74,7 @@ def writer(path: Path, number: int, ops: int, size: int) -> list[tuple[str, floa
             "add": ["add", f"added by user{number} #{op}"],
         }[kind]
         began = time.perf_counter()
-        run = subprocess.run(
-            [sys.executable, "-m", "modelboard", *argv], env=env, capture_output=True, text=True
-        )
+        run = subprocess.run([*COMMAND, *argv], env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - began
         title = argv[1] if kind == "add" and run.returncode == 0 else ""
         done.append((kind if not title else f"add:{title}", seconds, run.returncode, run.stderr))
@@ -175,7 +178,7 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE would compile every module in every one of the 200 processes.
     compileall.compile_dir(CODE, quiet=1)
     helped = subprocess.run(
-        [sys.executable, "-m", "modelboard", "move", "--help"],
+        [*COMMAND, "move", "--help"],
         env={**os.environ, "PYTHONPATH": str(CODE)},
         capture_output=True,
         text=True,

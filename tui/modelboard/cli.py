@@ -351,7 +351,7 @@ def main(
         return int(exit_.code or 0)
     ctx = Context(getattr(args, "file", None), now, stdout, stderr)
     try:
-        return int(args.handler(args, ctx))
+        code = int(args.handler(args, ctx))
     except UsageError as error:
         ctx.say(error.message)
         return EXIT_USAGE
@@ -365,6 +365,8 @@ def main(
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+    ctx.finish()
+    return code
 
 
 def main_entry() -> None:

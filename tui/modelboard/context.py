@@ -28,6 +28,7 @@ class Context:
         self.actor = Actor.current(now)
         self.stdout = stdout
         self.stderr = stderr
+        self._opened: list[Store] = []
 
     @property
     def now(self) -> dt.datetime:
@@ -45,9 +46,16 @@ class Context:
             self.say(f"ignored {note}")
         if location.is_default and ensure_default_store(location.path):
             self.say(f"created a new backlog at {location.path}")
-        store = Store.open(location.path)
+        store = Store.open(location.path, cached=True)
+        self._opened.append(store)
         store.on_wait = lambda holder: self.say(f"saving: waiting for {holder} to finish saving")
         return store
+
+    def finish(self) -> None:
+        """Keep the parse of each large store this command read or saved, for the next
+        command's open (see `parse_cache`)."""
+        for store in self._opened:
+            store.remember()
 
     def json(self, value: object) -> None:
         """Data as JSON on stdout: indented for a person at a terminal, compact for programs."""

@@ -8,8 +8,7 @@ drift from it; item ids and stage names come from the store when a word is compl
 from __future__ import annotations
 
 import argparse
-import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NoReturn
 
 from modelboard.context import Context
@@ -33,7 +32,7 @@ class Parser(argparse.ArgumentParser):
             super()._check_value(action, value)
         except argparse.ArgumentError as error:
             choices = [str(choice) for choice in action.choices or ()]
-            near = difflib.get_close_matches(str(value), choices, n=1)
+            near = _closest(str(value), choices)
             hint = f"; did you mean {near[0]}?" if near else ""
             if action.metavar == "COMMAND":  # the commands, and `help COMMAND`
                 message = f"unknown command {value!r}{hint} (`modelboard help` lists them)"
@@ -52,7 +51,7 @@ class Parser(argparse.ArgumentParser):
                 for option in a.option_strings
             }
             for word in message.removeprefix(unknown).split():
-                near = difflib.get_close_matches(word.partition("=")[0], options, n=1)
+                near = _closest(word.partition("=")[0], options)
                 if word.startswith("--") and near:
                     message += f"; did you mean {near[0]}?"
                     break
@@ -150,3 +149,10 @@ def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParse
     yield parser
     for sub in subcommands(parser).values():
         yield from _parsers(sub)
+
+
+def _closest(word: str, choices: Iterable[str]) -> list[str]:
+    """The choice closest to a mistyped word, if any is close (difflib loads only then)."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(choices), n=1)

@@ -82,6 +82,7 @@ class Snapshot:
     signature: Signature
     backlog: Backlog
     generation: int
+    lexed: Lexed | None = None
 
 
 @dataclass(frozen=True)
@@ -279,17 +280,19 @@ class Store:
         return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
 
     def remember(self) -> None:
-        """Keep the current parse in the cache, for a fast open next time (if it is new).
+        """Keep the current parse in the cache, for a fast open next time (if it is new and
+        the file is large enough to be worth it).
 
         Called on leaving the board, never before the first paint (it would only delay
-        it) nor while the board is in use: pickling holds the GIL, 0.4 s at 10,000 items."""
-        with self._state_lock:
-            raw, data = self._raw, self._data
-        if raw is self._remembered:
-            return
-        from modelboard.core.parse_cache import remember
+        it) nor while the board is in use: pickling holds the GIL, 0.4 s at 10,000 items;
+        and as a command ends."""
+        from modelboard.core.parse_cache import WORTH_CACHING, remember
 
-        remember(self.target, raw, data)
+        with self._state_lock:
+            raw, data, lexed = self._raw, self._data, self._lexed
+        if raw is self._remembered or len(raw) < WORTH_CACHING:
+            return
+        remember(self.target, raw, data, lexed)
         self._remembered = raw
 
     @property
@@ -323,22 +326,34 @@ class Store:
         self.adopt(self.read_snapshot(cached))
 
     def read_snapshot(self, cached: bool = False) -> Snapshot:
-        """Read and parse the file without changing this store (safe in a worker thread)."""
+        """Read and parse the file without changing this store (safe in a worker thread).
+        With `cached`, a large file is read from the parse cache: as kept when its bytes
+        are the same, caught up with when a few item tables changed since."""
         generation = self._generation
         raw, info = self._read()
         with _no_cycle_collection():
-            found = None
-            if cached:
-                from modelboard.core import parse_cache
+            parsed = self._from_cache(raw) if cached else None
+            if parsed is None:
+                raw, info, data = self._parsed_once_written(raw, info)
+                parsed = _Parsed(raw, data, None)
+            backlog = backlog_from_data(parsed.data)
+        return Snapshot(
+            parsed.raw, parsed.data, Signature.of(info), backlog, generation, parsed.lexed
+        )
 
-                found = parse_cache.cached_data(self.target, raw)
-                if found is not None:
-                    self._remembered = raw
-            if found is None:
-                raw, info, found = self._parsed_once_written(raw, info)
-            data = found
-            backlog = backlog_from_data(data)
-        return Snapshot(raw, data, Signature.of(info), backlog, generation)
+    def _from_cache(self, raw: bytes) -> _Parsed | None:
+        """The cached parse made this file's (see `read_snapshot`); None for a small file,
+        no entry, or a change that is not only item tables."""
+        from modelboard.core.parse_cache import WORTH_CACHING, cached_parse
+
+        entry = cached_parse(self.target) if len(raw) >= WORTH_CACHING else None
+        if entry is None:
+            return None
+        kept = _Parsed(*entry)
+        if kept.raw == raw:
+            self._remembered = raw
+            return kept
+        return self._caught_up_only(raw, kept)
 
     def _parsed_once_written(
         self, raw: bytes, info: os.stat_result
@@ -369,7 +384,7 @@ class Store:
             self._data = snapshot.data
             self._signature = snapshot.signature
             self._backlog = snapshot.backlog
-            self._lexed = None
+            self._lexed = snapshot.lexed
             self._generation += 1
         return True
 
@@ -599,21 +614,28 @@ class Store:
     def _caught_up(self, raw: bytes, base: _Parsed) -> _Parsed:
         """`raw` parsed: from `base` by parsing only the item tables that differ, when that
         is all that differs; else whole (StoreUnreadableError when it does not parse)."""
+        found = self._caught_up_only(raw, base)
+        if found is not None:
+            return found
+        data = parse_store(raw, self.path)
+        try:
+            text: str | None = text_of(raw)[0]
+        except UnicodeDecodeError:
+            text = None
+        return _Parsed(raw, data, _lexing(text) if text is not None else None)
+
+    def _caught_up_only(self, raw: bytes, base: _Parsed) -> _Parsed | None:
+        """`raw` parsed from `base` by parsing only the item tables that differ; None when
+        something else differs (or `base` has no lexing)."""
         from modelboard.core.catch_up import caught_up
 
+        if base.lexed is None:
+            return None
         try:
-            text = text_of(raw)[0]
-        except UnicodeDecodeError:
-            text = None  # parse_store names where
-        if text is not None and base.lexed is not None:
-            try:
-                found = caught_up(text_of(base.raw)[0], base.data, base.lexed, text)
-            except Exception:  # a shortcut that cannot be sure: the whole file is parsed
-                found = None
-            if found is not None:
-                return _Parsed(raw, *found)
-        data = parse_store(raw, self.path)
-        return _Parsed(raw, data, _lexing(text) if text is not None else None)
+            found = caught_up(text_of(base.raw)[0], base.data, base.lexed, text_of(raw)[0])
+        except Exception:  # a shortcut that cannot be sure (or text that does not decode,
+            return None  # which the whole parse names)
+        return None if found is None else _Parsed(raw, *found)
 
     def _read_whole(self, note: Callable[[], str]) -> tuple[bytes, os.stat_result]:
         """The file, once whoever wrote it has finished: at once when `note` (what the last
