@@ -27,7 +27,8 @@ def _agrees(old_raw: bytes, new_raw: bytes) -> bool:
     result = caught_up(old_text, parse_store(old_raw, Path("old")), lex(old_text), new_text)
     if result is None:
         return False
-    data, lexed = result
+    data, lexed = result.data, result.lexed
+    assert result.where == layout(new_text, frozenset(data["items"]), lexed)
     assert data == parse_store(new_raw, Path("new"))
     assert list(data["items"]) == list(parse_store(new_raw, Path("new"))["items"])
     assert lexed == lex(new_text)
@@ -89,8 +90,9 @@ def test_saves_far_apart_are_caught_up_a_block_each(
     result = caught_up(old_text, old_data, old_lexed, new_text)
     monkeypatch.undo()
     assert result is not None
-    assert result[0] == parse_store(path.read_bytes(), Path("new"))
-    assert result[1] == lex(new_text)
+    assert result.data == parse_store(path.read_bytes(), Path("new"))
+    assert result.lexed == lex(new_text)
+    assert result.behind == 4
     assert len(parsed) == 4
     assert sum(parsed) < len(new_text) / 10
 
@@ -215,7 +217,8 @@ def test_hand_edits_of_unusual_files_are_read_exactly_or_left_to_the_whole_parse
         return
     assert found[0] == parse_store(new_text.encode(), Path("new"))
     assert list(found[0]["items"]) == list(parse_store(new_text.encode(), Path("new"))["items"])
-    assert found[1] == lex(text_of(new_text.encode())[0])
+    assert found.lexed == lex(text_of(new_text.encode())[0])
+    assert found.where == layout(text_of(new_text.encode())[0], frozenset(found.data["items"]))
 
 
 @pytest.mark.parametrize(

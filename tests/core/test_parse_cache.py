@@ -18,6 +18,8 @@ from modelboard.core.toml_layout import lex
 from tests.bench.sample import store_text
 from tests.conftest import NOW
 
+ACTOR = Actor("t", NOW)
+
 
 @pytest.fixture
 def large_store(tmp_path: Path) -> Path:
@@ -158,3 +160,34 @@ async def test_the_board_caches_its_parse_on_leaving_not_before(large_store: Pat
         await pilot.pause()
         assert not entry.exists()
     assert entry.exists()
+
+
+def test_a_command_keeps_its_parse_again_only_when_far_behind(large_store: Path) -> None:
+    """Keeping a parse costs more than catching up with a few differences: a command keeps
+    it again only once its open caught up with KEEP_AGAIN_BEHIND of them."""
+
+    def edit(owner: str) -> int:
+        return cli.main(
+            ["--file", str(large_store), "edit", "M-4", "--owner", owner],
+            now=NOW,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+    def kept() -> bytes:
+        entry = parse_cache.cached_parse(large_store.resolve())
+        assert entry is not None
+        return entry[0]
+
+    def teammate_saves(count: int) -> None:
+        theirs = Store.open(large_store)
+        for n in range(count):
+            item_id = f"M-{10 + 7 * n}"
+            theirs.save(operations.edit_item(theirs.backlog, item_id, {"owner": "bo"}, ACTOR))
+
+    assert edit("me") == 0 and kept() == large_store.read_bytes()  # parsed whole: kept
+    teammate_saves(3)
+    before = kept()
+    assert edit("me too") == 0 and kept() == before  # caught up with 4: not kept again
+    teammate_saves(parse_cache.KEEP_AGAIN_BEHIND)
+    assert edit("me at last") == 0 and kept() == large_store.read_bytes()

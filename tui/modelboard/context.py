@@ -53,9 +53,11 @@ class Context:
 
     def finish(self) -> None:
         """Keep the parse of each large store this command read or saved, for the next
-        command's open (see `parse_cache`)."""
+        command's open, unless the cache is near enough (see `parse_cache`)."""
+        from modelboard.core.parse_cache import KEEP_AGAIN_BEHIND
+
         for store in self._opened:
-            store.remember()
+            store.remember(only_if_behind=KEEP_AGAIN_BEHIND)
 
     def json(self, value: object) -> None:
         """Data as JSON on stdout: indented for a person at a terminal, compact for programs."""

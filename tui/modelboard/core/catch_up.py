@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from modelboard.core import toml_reader
 from modelboard.core.store import MAX_DEPTH, too_deep
-from modelboard.core.toml_layout import Lexed, UnusualLayout, headers, layout, shifted
+from modelboard.core.toml_layout import Layout, Lexed, UnusualLayout, headers, layout, shifted
 
 _STEP = 1 << 16  # characters compared at a time while looking for the first difference
 _PROBE = 256  # characters of the old text looked for where it goes on after a difference
@@ -29,26 +29,46 @@ Edit = tuple[int, int, int, int]
 """One difference: old text [low, high) became new text [new low, new high)."""
 
 
+class CaughtUp(NamedTuple):
+    """A text read from an older one: its data, its lexing, where its items are, and how
+    far behind the older one was (the differences parsed; for one piece from the first
+    difference to the last, the item blocks it spans)."""
+
+    data: dict[str, Any]
+    lexed: Lexed
+    where: Layout
+    behind: int
+
+
 def caught_up(
-    old_text: str, old_data: Mapping[str, Any], old_lexed: Lexed, new_text: str
-) -> tuple[dict[str, Any], Lexed] | None:
-    """The data and lexing of `new_text`, made from those of `old_text` by parsing only the
-    item blocks that differ; None when a difference is anything but whole item blocks."""
+    old_text: str,
+    old_data: Mapping[str, Any],
+    old_lexed: Lexed,
+    new_text: str,
+    old_where: Layout | None = None,
+) -> CaughtUp | None:
+    """The data and lexing of `new_text`, made from those of `old_text` (and where its
+    items are, if known) by parsing only the item blocks that differ; None when a
+    difference is anything but whole item blocks."""
     old_items = old_data.get("items")
     if not isinstance(old_items, dict):
         return None
     try:
-        where = layout(old_text, frozenset(old_items), old_lexed).spans
+        where = (old_where or layout(old_text, frozenset(old_items), old_lexed)).spans
     except UnusualLayout:
         return None
     spans = sorted(where.values())
     many = _differences(old_text, new_text, spans)
     if many is not None:
-        found = _read(old_text, old_data, old_lexed, new_text, where, many)
+        found = _read(old_text, old_data, old_lexed, new_text, where, many, len(many))
         if found is not None:
             return found
     one = [_one_difference(old_text, new_text, spans)]
-    return None if one == many else _read(old_text, old_data, old_lexed, new_text, where, one)
+    if one == many:
+        return None
+    low, high, _, _ = one[0]
+    blocks = sum(low <= block_start < high for block_start, _ in spans)
+    return _read(old_text, old_data, old_lexed, new_text, where, one, max(1, blocks))
 
 
 def _read(
@@ -58,7 +78,8 @@ def _read(
     new_text: str,
     where: Mapping[str, tuple[int, int]],
     edits: Sequence[Edit],
-) -> tuple[dict[str, Any], Lexed] | None:
+    behind: int,
+) -> CaughtUp | None:
     """The new text read from the old by parsing the new text of each edit alone; None when
     some piece might read differently inside the whole text."""
     old_items: dict[str, Any] = old_data["items"]
@@ -101,13 +122,13 @@ def _read(
         return None  # a table defined twice: only the whole file's reader says how
     try:
         # every item one block, none twice; in the order of the text, as a parse has them
-        order = layout(new_text, frozenset(kept | new_part.keys()), new_lexed).spans
+        new_where = layout(new_text, frozenset(kept | new_part.keys()), new_lexed)
     except UnusualLayout:
         return None
-    items = {i: new_part[i] if i in new_part else old_items[i] for i in order}
+    items = {i: new_part[i] if i in new_part else old_items[i] for i in new_where.spans}
     if not items:
         return None  # no items left: whether the file still has an `items` table is the parse's
-    return {**old_data, "items": items}, new_lexed
+    return CaughtUp({**old_data, "items": items}, new_lexed, new_where, behind)
 
 
 def _differences(old: str, new: str, spans: Sequence[tuple[int, int]]) -> list[Edit] | None:

@@ -146,12 +146,13 @@ def spliced_lexed(
     change: Change,
     lexed: Lexed | None = None,
     memo: Rehearsal | None = None,
+    where: Layout | None = None,
 ) -> tuple[str, Lexed | None]:
-    """`spliced`, given the lexing of `text` if known and the blocks a rehearsal rendered;
-    also returns the lexing of the result, shifted from the old one (None when the
-    whole-document path was taken)."""
+    """`spliced`, given the lexing of `text` and where its items are, if known, and the
+    blocks a rehearsal rendered; also returns the lexing of the result, shifted from the
+    old one (None when the whole-document path was taken)."""
     try:
-        return _spliced_blocks(text, data, change, lexed or lex(text), memo)
+        return _spliced_blocks(text, data, change, lexed or lex(text), memo, where)
     except Exception:  # unusual text or a tomlkit surprise: take the checked path
         pass
     try:
@@ -172,13 +173,15 @@ and rendering was most of a save's time under the lock."""
 
 
 def rehearse(
-    text: str, data: Mapping[str, Any], change: Change, lexed: Lexed, memo: Rehearsal
+    text: str,
+    data: Mapping[str, Any],
+    change: Change,
+    lexed: Lexed,
+    memo: Rehearsal,
+    where: Layout | None = None,
 ) -> None:
     """Render and check the blocks of a change to `text` into `memo`, writing nothing."""
-    items: Mapping[str, Any] = data.get("items", {})
-    if not isinstance(items, dict):
-        raise UnusualLayout("items is not a table")
-    where = layout(text, frozenset(items), lexed)
+    where = where or _layout_of(text, data, lexed)
     for step in change.steps:
         _rendered(step, text, data, where, lexed, memo)
 
@@ -189,11 +192,9 @@ def _spliced_blocks(
     change: Change,
     lexed: Lexed,
     memo: Rehearsal | None = None,
+    where: Layout | None = None,
 ) -> tuple[str, Lexed]:
-    items: Mapping[str, Any] = data.get("items", {})
-    if not isinstance(items, dict):
-        raise UnusualLayout("items is not a table")
-    where = layout(text, frozenset(items), lexed)
+    where = where or _layout_of(text, data, lexed)
     replacements: list[tuple[int, int, str]] = []
     appended: list[str] = []
     added: list[str] = []
@@ -226,6 +227,13 @@ def _spliced_blocks(
         edits.append((len(text), len(text), result[before:]))
     edits.sort(key=lambda edit: (edit[0], edit[1]))  # stable: an insertion keeps its turn
     return result, shifted(lexed, edits)
+
+
+def _layout_of(text: str, data: Mapping[str, Any], lexed: Lexed) -> Layout:
+    items = data.get("items", {})
+    if not isinstance(items, dict):
+        raise UnusualLayout("items is not a table")
+    return layout(text, frozenset(items), lexed)
 
 
 def _rendered(

@@ -45,7 +45,7 @@ from modelboard.core.rhythm import RECORD_ARRAYS
 
 if TYPE_CHECKING:
     from modelboard.core.splice import Rehearsal
-    from modelboard.core.toml_layout import Lexed
+    from modelboard.core.toml_layout import Layout, Lexed
 
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
@@ -83,6 +83,7 @@ class Snapshot:
     backlog: Backlog
     generation: int
     lexed: Lexed | None = None
+    cache_behind: int | None = None  # as `Store.cache_behind`
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class _Parsed:
     raw: bytes
     data: dict[str, Any]
     lexed: Lexed | None
+    where: Layout | None = None  # where its items are, when a catch-up found out
+    behind: int = 0  # differences caught up with to make it from the version before
 
 
 def _written_note(info: os.stat_result) -> str:
@@ -252,6 +255,9 @@ class Store:
         self._backlog: Backlog | None = backlog_from_data({})  # None: built when first read
         self._generation = 0  # counts states; a snapshot read before a save is stale
         self._remembered: bytes | None = None  # the bytes whose parse the cache holds
+        self.cache_behind: int | None = None
+        """How many differences the last open caught up with from the parse cache (0: the
+        cache held these very bytes); None when it parsed the file whole."""
         # Saves run in a worker thread while the UI reads: the state changes under this lock,
         # so a reader never pairs one version's bytes with another's data.
         self._state_lock = threading.Lock()
@@ -279,18 +285,22 @@ class Store:
         records = self._data.get("deleted", [])
         return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
 
-    def remember(self) -> None:
+    def remember(self, only_if_behind: int = 0) -> None:
         """Keep the current parse in the cache, for a fast open next time (if it is new and
         the file is large enough to be worth it).
 
         Called on leaving the board, never before the first paint (it would only delay
-        it) nor while the board is in use: pickling holds the GIL, 0.4 s at 10,000 items;
-        and as a command ends."""
+        it) nor while the board is in use: pickling holds the GIL, 0.4 s at 10,000 items.
+        A command calls it as it ends, with `only_if_behind`: its parse is kept only when
+        its open found no usable entry or caught up with that many differences from it (a
+        nearer entry is cheaper to catch up with than to write again)."""
         from modelboard.core.parse_cache import WORTH_CACHING, remember
 
         with self._state_lock:
             raw, data, lexed = self._raw, self._data, self._lexed
         if raw is self._remembered or len(raw) < WORTH_CACHING:
+            return
+        if self.cache_behind is not None and self.cache_behind < only_if_behind:
             return
         remember(self.target, raw, data, lexed)
         self._remembered = raw
@@ -333,12 +343,19 @@ class Store:
         raw, info = self._read()
         with _no_cycle_collection():
             parsed = self._from_cache(raw) if cached else None
+            behind = None if parsed is None else parsed.behind
             if parsed is None:
                 raw, info, data = self._parsed_once_written(raw, info)
                 parsed = _Parsed(raw, data, None)
             backlog = backlog_from_data(parsed.data)
         return Snapshot(
-            parsed.raw, parsed.data, Signature.of(info), backlog, generation, parsed.lexed
+            parsed.raw,
+            parsed.data,
+            Signature.of(info),
+            backlog,
+            generation,
+            parsed.lexed,
+            behind,
         )
 
     def _from_cache(self, raw: bytes) -> _Parsed | None:
@@ -385,6 +402,7 @@ class Store:
             self._signature = snapshot.signature
             self._backlog = snapshot.backlog
             self._lexed = snapshot.lexed
+            self.cache_behind = snapshot.cache_behind
             self._generation += 1
         return True
 
@@ -481,7 +499,7 @@ class Store:
                 applied = self._rebased(change, base, theirs)
                 text, newline = text_of(raw)
                 new_text, new_lexed = (
-                    spliced_lexed(text, theirs, applied, known, rehearsal)
+                    spliced_lexed(text, theirs, applied, known, rehearsal, latest.where)
                     if applied.steps
                     else (text, known)
                 )
@@ -566,7 +584,9 @@ class Store:
             return
         try:
             applied = self._rebased(change, base, latest.data)
-            rehearse(text_of(latest.raw)[0], latest.data, applied, latest.lexed, rehearsal)
+            rehearse(
+                text_of(latest.raw)[0], latest.data, applied, latest.lexed, rehearsal, latest.where
+            )
         except Exception:  # a conflict or a layout the splice refuses: met again, and said,
             return  # holding the lock, where it counts
 
@@ -632,7 +652,9 @@ class Store:
         if base.lexed is None:
             return None
         try:
-            found = caught_up(text_of(base.raw)[0], base.data, base.lexed, text_of(raw)[0])
+            found = caught_up(
+                text_of(base.raw)[0], base.data, base.lexed, text_of(raw)[0], base.where
+            )
         except Exception:  # a shortcut that cannot be sure (or text that does not decode,
             return None  # which the whole parse names)
         return None if found is None else _Parsed(raw, *found)
