@@ -252,8 +252,10 @@ def test_conflict_exits_4(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     real_open = store_module.Store.open
 
-    def open_then_teammate_edits(path: Path, cached: bool = False) -> store_module.Store:
-        opened = real_open(path, cached)
+    def open_then_teammate_edits(
+        path: Path, cached: bool = False, build: bool = True
+    ) -> store_module.Store:
+        opened = real_open(path, cached, build)
         path.write_text(path.read_text().replace('kind = "new"', 'kind = "new"\nowner = "bea"'))
         return opened
 

@@ -239,3 +239,48 @@ def test_the_adversarial_cases(new_text: str) -> None:
     if found is not None:  # only when exactly right
         assert found[0] == parse_store(new_text.encode(), Path("n"))
         assert found[1] == lex(new_text)
+
+
+@pytest.mark.parametrize(
+    ("old_text", "new_text"),
+    [
+        # a comment line inside the array of a table between two items
+        (
+            "version = 1\n\n[items.A]\nt = 1\n\n[board]\nx = [\n  # c\n  1,\n]\n\n"
+            "[items.B]\nt = 2\n",
+            "version = 1\n\n[items.A]\nt = 1\n\n[board]\nx = [\n  # d\n[items.B]\nt = 2\n",
+        ),
+        # a comment line of that table, its key after it taken away
+        (
+            'version = 1\n\n[items.A]\nt = 1\n\n[board]\nname = "x"\n# c\nreview_days = 3\n\n'
+            "[items.B]\nt = 2\n",
+            'version = 1\n\n[items.A]\nt = 1\n\n[board]\nname = "x"\n[items.B]\nt = 3\n',
+        ),
+        # an item added to a file whose last line has no line break
+        (
+            "version = 1\n\n[items.A]\nt = 1\n\n[items.B]\nt = 2",
+            "version = 1\n\n[items.A]\nt = 1\n\n[items.B]\nt = 2[items.C]\nt = 3\n",
+        ),
+        # a carriage return that is not a CRLF, in a file tomllib reads whole
+        (
+            "version = 1\n\n[items.A]\np = 'C:\\xyz'\n\n[items.B]\nt = 2\n",
+            "version = 1\n\n[items.A]\np = 'C:\\xyz'\n\n[items.B]\nt = 3\r\r\n",
+        ),
+        # the first item deleted, so that a table comes before the items now
+        (
+            "version = 1\n[meta]\nx = 1\n\n[items.A]\nt = 1\n# about tail\n[tail]\ny = 2\n\n"
+            "[items.B]\nt = 2\n",
+            "version = 1\n[meta]\nx = 1\n\n# about tail\n[tail]\ny = 2\n\n[items.B]\nt = 2\n",
+        ),
+    ],
+)
+def test_the_second_adversarial_cases(old_text: str, new_text: str) -> None:
+    """Found by an adversarial test of reading several differences: each answer is the
+    whole parse's, in the same order, or None."""
+    found = caught_up(old_text, parse_store(old_text.encode(), Path("o")), lex(old_text), new_text)
+    if found is None:
+        return
+    whole = parse_store(new_text.encode(), Path("n"))
+    assert found.data == whole and list(found.data) == list(whole)
+    assert list(found.data["items"]) == list(whole["items"])
+    assert found.lexed == lex(new_text)

@@ -113,6 +113,8 @@ def test_any_text_reads_the_same_or_fails_the_same(text: str) -> None:
         "a = 1e400",  # tomllib: infinity; rtoml refuses
         "a = 99999999999999999999",
         "a = " + "[" * 100_000 + "]" * 100_000,  # refused, never a crash
+        "t = 3\r\r\n",  # a carriage return that is not a CRLF: rtoml took it for one
+        "t = 'a\rb'\n",
     ],
 )
 def test_toml_1_1_forms_and_rtoml_refusals_go_to_tomllib(text: str) -> None:

@@ -55,7 +55,8 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     store = ctx.store()
     values = _field_values(args, store)
     values["title"] = args.title
-    change = store.save(_gated(operations.add_item, store.backlog, values, ctx.actor, args.force))
+    backlog = store.backlog_of(())
+    change = store.save(_gated(operations.add_item, backlog, values, ctx.actor, args.force))
     new_id = change.steps[0].item_id
     ctx.out(str(new_id))
     return EXIT_OK
@@ -69,7 +70,8 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
         values["title"] = args.title
     if not values:
         raise UsageError("nothing to change: give at least one option (see edit --help)")
-    change = _gated(operations.edit_item, store.backlog, args.id, values, ctx.actor, args.force)
+    backlog = store.backlog_of((args.id,))
+    change = _gated(operations.edit_item, backlog, args.id, values, ctx.actor, args.force)
     if not change.steps:
         ctx.say(f"{args.id}: nothing changed")
         return EXIT_OK
@@ -83,7 +85,8 @@ def cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
     """Move an item to another stage."""
     store = ctx.store()
-    change = _gated(operations.move_item, store.backlog, args.id, args.stage, ctx.actor, args.force)
+    backlog = store.backlog_of((args.id,))
+    change = _gated(operations.move_item, backlog, args.id, args.stage, ctx.actor, args.force)
     if not change.steps:
         ctx.say(f"{args.id} is in {args.stage} already")
         return EXIT_OK
@@ -95,7 +98,7 @@ def cmd_move(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_reviewed(args: argparse.Namespace, ctx: Context) -> int:
     """Mark an item reviewed now."""
     store = ctx.store()
-    store.save(operations.mark_reviewed(store.backlog, args.id, ctx.actor))
+    store.save(operations.mark_reviewed(store.backlog_of((args.id,)), args.id, ctx.actor))
     ctx.say(f"{args.id} marked reviewed")
     return EXIT_OK
 
@@ -103,8 +106,9 @@ def cmd_reviewed(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_delete(args: argparse.Namespace, ctx: Context) -> int:
     """Delete an item."""
     store = ctx.store()
-    item = require_item(store.backlog, args.id)
-    store.save(operations.delete_item(store.backlog, args.id, ctx.actor))
+    backlog = store.backlog_of((args.id,))
+    item = require_item(backlog, args.id)
+    store.save(operations.delete_item(backlog, args.id, ctx.actor))
     if store.last_backup is not None:
         ctx.say(f"deleted {args.id} ({item.title}); the file before is in {store.last_backup}")
     else:
@@ -177,7 +181,7 @@ def _field_values(args: argparse.Namespace, store: Store) -> dict[str, Any]:
     if args.score:
         values["scores"] = dict(score_option(text) for text in args.score)
     for text in args.set or ():
-        name, value = _template_value(text, store.backlog.board)
+        name, value = _template_value(text, store.backlog_of(()).board)
         values[name] = value
     return values
 

@@ -46,7 +46,7 @@ class Context:
             self.say(f"ignored {note}")
         if location.is_default and ensure_default_store(location.path):
             self.say(f"created a new backlog at {location.path}")
-        store = Store.open(location.path, cached=True)
+        store = Store.open(location.path, cached=True, build=False)
         self._opened.append(store)
         store.on_wait = lambda holder: self.say(f"saving: waiting for {holder} to finish saving")
         return store

@@ -95,9 +95,15 @@ def _read(
     for low, high, _, _ in edits:
         if low < first or low not in top or high not in top:
             return None
+        if low and old_text[low - 1] != "\n":
+            return None  # the end of a last line without its line break
         # it must touch no header but items'
         headers_in = old_lexed.headers[bisect_left(starts, low) : bisect_left(starts, high)]
         if any(h.path[:1] != ("items",) for h in headers_in):
+            return None
+        # and outside item blocks hold only comments: a comment line of a table between
+        # two items (or one inside its array) is followed by that table's keys
+        if not _only_comments_between(old_text, low, high, spans):
             return None
     try:
         new_lexed = shifted(old_lexed, [(low, high, new_text[a:b]) for low, high, a, b in edits])
@@ -128,6 +134,8 @@ def _read(
     items = {i: new_part[i] if i in new_part else old_items[i] for i in new_where.spans}
     if not items:
         return None  # no items left: whether the file still has an `items` table is the parse's
+    if _tables_before_items(old_lexed) != _tables_before_items(new_lexed):
+        return None  # the first item moved past a table: the order of the tables changed
     return CaughtUp({**old_data, "items": items}, new_lexed, new_where, behind)
 
 
@@ -148,7 +156,7 @@ def _differences(old: str, new: str, spans: Sequence[tuple[int, int]]) -> list[E
         inside = i >= 0 and starts[i] < o < ends[i]
         low = starts[i] if inside else old.rfind("\n", 0, o) + 1  # a block, or a line
         new_low = n - (o - low)
-        resumed = _resumed(old, new, low, new_low, n, ends, inside)
+        resumed = _resumed(old, new, low, new_low, ends, inside)
         if resumed is None:
             return None
         high, new_high = resumed
@@ -158,19 +166,19 @@ def _differences(old: str, new: str, spans: Sequence[tuple[int, int]]) -> list[E
 
 
 def _resumed(
-    old: str, new: str, low: int, new_low: int, n: int, ends: Sequence[int], inside: bool
+    old: str, new: str, low: int, new_low: int, ends: Sequence[int], inside: bool
 ) -> tuple[int, int] | None:
-    """Where the old text goes on in the new after a difference found at `n`, which starts
-    at `low` (old) and `new_low` (new): right there (new text inserted, unless the
-    difference is inside a block) or after one of the next few blocks."""
+    """Where the old text goes on in the new after a difference that starts at `low` (old)
+    and `new_low` (new): right there (new text inserted, unless the difference is inside a
+    block) or after one of the next few blocks."""
     tries = [] if inside else [low]
     tries += ends[bisect_right(ends, low) :][:_RESUME_TRIES]
     for high in tries:
         if high == len(old):
             return high, len(new)
-        # An insertion must insert something; after a block, the old text goes on at or
-        # after the difference.
-        found = new.find(old[high : high + _PROBE], new_low + 1 if high == low else n)
+        # An insertion must insert something; after a block (deleted, perhaps) the old text
+        # goes on anywhere from where the difference starts.
+        found = new.find(old[high : high + _PROBE], new_low + 1 if high == low else new_low)
         if found >= 0:
             return high, found
     return None
@@ -208,6 +216,34 @@ def _stands_alone(piece: str, new_text: str, new_high: int, following: int) -> b
     if not _only_comments(piece[: found[0].start] if found else piece):
         return False
     return _only_comments(new_text[new_high:following])
+
+
+def _only_comments_between(
+    text: str, low: int, high: int, spans: Sequence[tuple[int, int]]
+) -> bool:
+    """True when the text from `low` to `high`, item blocks left out, is only comments."""
+    position = low
+    for block_start, block_end in spans[max(0, bisect_right(spans, (low, -1)) - 1) :]:
+        if block_start >= high:
+            break
+        if block_end <= position:
+            continue
+        if block_start > position and not _only_comments(text[position:block_start]):
+            return False
+        position = max(position, block_end)
+    return position >= high or _only_comments(text[position:high])
+
+
+def _tables_before_items(lexed: Lexed) -> list[str]:
+    """The top-level tables whose headers come before the first item's, in order (they
+    come before `items` in the parsed data too)."""
+    names: list[str] = []
+    for header in lexed.headers:
+        if header.path[:1] == ("items",):
+            break
+        if header.path and header.path[0] not in names:
+            names.append(header.path[0])
+    return names
 
 
 def _only_comments(text: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -196,8 +196,9 @@ def unscored_criteria(item: Item, board: Board) -> list[str]:
 # ---- building from parsed data ---------------------------------------------------------
 
 
-def backlog_from_data(data: Mapping[str, Any]) -> Backlog:
-    """Build the backlog from a document parsed by `tomllib` (the version already checked)."""
+def backlog_from_data(data: Mapping[str, Any], only: Collection[str] | None = None) -> Backlog:
+    """Build the backlog from a document parsed by `tomllib` (the version already checked);
+    with `only`, just those items (and their problems), the board and records whole."""
     notes: list[str] = []
     board = _board_from_data(data, notes)
     problems = [Problem(note) for note in notes]
@@ -207,6 +208,8 @@ def backlog_from_data(data: Mapping[str, Any]) -> Backlog:
         problems.append(Problem("'items' must be a table of tables"))
         raw_items = {}
     for item_id, table in raw_items.items():
+        if only is not None and item_id not in only:
+            continue
         if not is_id(item_id):
             shown = item_id if len(item_id) <= 40 else item_id[:39] + "…"
             problems.append(

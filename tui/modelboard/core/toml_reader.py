@@ -68,10 +68,10 @@ def loads(text: str) -> dict[str, Any]:
     """Parse TOML text to the data `tomllib.loads` gives (equal values, offsets kept).
 
     Raises tomllib.TOMLDecodeError (with line and column) for text that does not parse."""
-    if rtoml is not None and not beyond_toml_1_0(text):
-        try:
-            # tomllib reads a CRLF in a multi-line string as "\n"; rtoml keeps the "\r"
-            data = _in_chunks(text.replace("\r\n", "\n"))
+    lines = text.replace("\r\n", "\n")  # tomllib reads a CRLF in a string as "\n"; rtoml not
+    if rtoml is not None and "\r" not in lines and not beyond_toml_1_0(text):
+        try:  # (a carriage return left is one tomllib refuses: "\r\r\n" is not a CRLF)
+            data = _in_chunks(lines)
             if data is not None:
                 return data
         except Exception:  # tomllib decides, and says where the text goes wrong
