@@ -51,6 +51,9 @@ _AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)", re.MULTILINE)
 LOGS = ("deleted", *RECORD_ARRAYS)  # the arrays of tables records go to
 SAVE_ATTEMPTS = 5  # merges in a row, while someone else keeps writing the file
+KEEP_UP_EVERY = 8
+"""A waiting save catches up with every eighth save that lands ahead of it: catching up costs
+2.5 ms at 1,000 items, and 0.15 ms more for each save further behind."""
 SETTLE_SECONDS = 3.0  # how long a save waits for someone else's write to finish
 OPEN_LOOKS = 5  # reads of a file that does not parse yet, while it keeps changing ...
 OPEN_LOOK_STEP = 0.05  # ... this far apart (an editor's write in place takes milliseconds)
@@ -496,14 +499,18 @@ class Store:
         rehearsal: Rehearsal = {}
         self._rehearse(change, base, latest, rehearsal)
         folder = backup_folder(self.target)
-        seen = ""
+        seen, landed = "", 0
 
         def keep_up(note: str) -> None:
-            """While waiting, catch up with each save ahead in the queue as it lands (the
-            lock file's note changes): the lock then finds this save one save behind."""
-            nonlocal latest, seen
+            """While waiting, catch up with the saves ahead in the queue as they land (the
+            lock file's note changes), every KEEP_UP_EVERY of them: the lock then finds
+            this save a few saves behind, and a teammate's change that must be parsed
+            whole (a setting, a delete's record) most often parsed already."""
+            nonlocal latest, seen, landed
             if note != seen:
-                seen, latest = note, self._kept_up(latest, note)
+                seen, landed = note, landed + 1
+                if landed % KEEP_UP_EVERY == 0:
+                    latest = self._kept_up(latest, note)
 
         with locked(self.target, on_wait=self.on_wait, meanwhile=keep_up) as held:
             for _ in range(SAVE_ATTEMPTS):
