@@ -5,6 +5,8 @@ changed in a few item tables (parsing only those); anything else is parsed whole
 from __future__ import annotations
 
 import io
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from modelboard import cli
 from modelboard.core import operations, parse_cache
 from modelboard.core import store as store_module
 from modelboard.core.actor import Actor
+from modelboard.core.errors import StoreUnreadableError
 from modelboard.core.store import Store, parse_store
 from modelboard.core.toml_layout import lex
 from tests.bench.sample import store_text
@@ -191,3 +194,51 @@ def test_a_command_keeps_its_parse_again_only_when_far_behind(large_store: Path)
     assert edit("me too") == 0 and kept() == before  # caught up with 4: not kept again
     teammate_saves(parse_cache.KEEP_AGAIN_BEHIND)
     assert edit("me at last") == 0 and kept() == large_store.read_bytes()
+
+
+def test_a_carriage_return_alone_is_refused_as_without_the_cache(large_store: Path) -> None:
+    """Found by an adversarial test: in a CRLF file, a line ending in "\\r\\r\\n" read as a
+    CRLF once the line ends were made "\\n"; tomllib refuses the file, so must the open."""
+    large_store.write_bytes(large_store.read_bytes().replace(b"\n", b"\r\n"))
+    store = Store.open(large_store)
+    store.save(operations.edit_item(store.backlog, "M-7", {"owner": "me"}, ACTOR))
+    store.remember()
+    raw = large_store.read_bytes()
+    at = raw.index(b'owner = "me"')
+    large_store.write_bytes(raw[:at] + b'note = """\r\none\r\r\ntwo"""\r\n' + raw[at:])
+    with pytest.raises(StoreUnreadableError, match="Illegal character"):
+        parse_store(large_store.read_bytes(), large_store)
+    with pytest.raises(StoreUnreadableError, match="Illegal character"):
+        Store.open(large_store, cached=True)
+
+
+def test_a_fifo_where_the_entry_was_is_a_miss_not_a_hang(large_store: Path) -> None:
+    """Found by an adversarial test: every command on the store hung on opening it."""
+    entry = parse_cache.entry_path(large_store.resolve())
+    entry.parent.mkdir(parents=True, mode=0o700)
+    os.mkfifo(entry, 0o600)
+    found: list[object] = []
+    reader = threading.Thread(
+        target=lambda: found.append(parse_cache.cached_parse(large_store.resolve())), daemon=True
+    )
+    reader.start()
+    reader.join(5)
+    assert found == [None]
+
+
+def test_a_listing_keeps_a_parse_a_later_open_can_catch_up_from(
+    large_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry kept by a command that only read the file holds its lexing too: without
+    it, no later open could catch up from it."""
+    code = cli.main(
+        ["--file", str(large_store), "list"], stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    assert code == 0
+    entry = parse_cache.cached_parse(large_store.resolve())
+    assert entry is not None and entry[2] == lex(large_store.read_text())
+    theirs = Store.open(large_store)
+    theirs.save(operations.edit_item(theirs.backlog, "M-8", {"owner": "bo"}, ACTOR))
+    parses = _whole_parses(monkeypatch)
+    Store.open(large_store, cached=True)
+    assert parses == []

@@ -41,7 +41,8 @@ def cached_parse(target: Path) -> tuple[bytes, dict[str, Any], Lexed | None] | N
 
     path = entry_path(target)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        # O_NONBLOCK: a FIFO put where the entry was must not hang the open
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as handle:

@@ -306,6 +306,9 @@ class Store:
             return
         if self.cache_behind is not None and self.cache_behind < only_if_behind:
             return
+        if lexed is None:  # an entry without it could not be caught up from
+            with contextlib.suppress(UnicodeDecodeError):
+                lexed = _lexing(text_of(raw)[0])
         remember(self.target, raw, data, lexed)
         self._remembered = raw
 
@@ -677,8 +680,8 @@ class Store:
         something else differs (or `base` has no lexing)."""
         from modelboard.core.catch_up import caught_up
 
-        if base.lexed is None:
-            return None
+        if base.lexed is None or raw.count(b"\r") != raw.count(b"\r\n"):
+            return None  # (a carriage return alone, which the whole parse refuses, and names)
         try:
             found = caught_up(
                 text_of(base.raw)[0], base.data, base.lexed, text_of(raw)[0], base.where
