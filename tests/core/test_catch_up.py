@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from modelboard.core import catch_up, toml_reader
 from modelboard.core.catch_up import caught_up
 from modelboard.core.errors import StoreUnreadableError
-from modelboard.core.store import Store, parse_store, text_of
+from modelboard.core.store import Store, lone_carriage_return, parse_store, text_of
 from modelboard.core.toml_layout import UnusualLayout, layout, lex
 from tests.bench.sample import store_text
 from tests.core.test_lexing_kept import FIXTURE, apply, start_file, steps
@@ -23,6 +23,8 @@ from tests.core.test_lexing_kept import FIXTURE, apply, start_file, steps
 def _agrees(old_raw: bytes, new_raw: bytes) -> bool:
     """caught_up's answer for new_raw, from old_raw's parse and lexing, is the whole file's;
     True when it gave one (False: it left the file to the whole parse)."""
+    if lone_carriage_return(new_raw):
+        return False  # never caught up with (see the store)
     old_text, new_text = text_of(old_raw)[0], text_of(new_raw)[0]
     result = caught_up(old_text, parse_store(old_raw, Path("old")), lex(old_text), new_text)
     if result is None:
@@ -206,6 +208,8 @@ def test_hand_edits_of_unusual_files_are_read_exactly_or_left_to_the_whole_parse
     for at, cut, snippet in splices:
         at %= len(new_text) + 1
         new_text = new_text[:at] + snippet + new_text[at + cut :]
+    if lone_carriage_return(new_text.encode()):
+        return  # never caught up with (see the store)
     old = parse_store(base.encode(), Path("old"))
     found = caught_up(
         text_of(base.encode())[0],

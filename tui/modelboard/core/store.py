@@ -680,8 +680,8 @@ class Store:
         something else differs (or `base` has no lexing)."""
         from modelboard.core.catch_up import caught_up
 
-        if base.lexed is None or raw.count(b"\r") != raw.count(b"\r\n"):
-            return None  # (a carriage return alone, which the whole parse refuses, and names)
+        if base.lexed is None or lone_carriage_return(raw):
+            return None
         try:
             found = caught_up(
                 text_of(base.raw)[0], base.data, base.lexed, text_of(raw)[0], base.where
@@ -791,6 +791,13 @@ def _lexing(text: str) -> Lexed | None:
         return lex(text)
     except UnusualLayout:
         return None
+
+
+def lone_carriage_return(raw: bytes) -> bool:
+    """True when the bytes hold a carriage return that is not part of a CRLF: tomllib refuses
+    it, but `text_of` can make "\r\r\n" read as a CRLF, so such bytes are never caught up
+    with (the whole parse names where the file goes wrong)."""
+    return raw.count(b"\r") != raw.count(b"\r\n")
 
 
 def text_of(raw: bytes) -> tuple[str, str]:
