@@ -60,7 +60,7 @@ def caught_up(
     spans = sorted(where.values())
     many = _differences(old_text, new_text, spans)
     if many is not None:
-        found = _read(old_text, old_data, old_lexed, new_text, where, many, len(many))
+        found = _read(old_text, old_data, old_lexed, new_text, where, spans, many, len(many))
         if found is not None:
             return found
     one = [_one_difference(old_text, new_text, spans)]
@@ -68,7 +68,7 @@ def caught_up(
         return None
     low, high, _, _ = one[0]
     blocks = sum(low <= block_start < high for block_start, _ in spans)
-    return _read(old_text, old_data, old_lexed, new_text, where, one, max(1, blocks))
+    return _read(old_text, old_data, old_lexed, new_text, where, spans, one, max(1, blocks))
 
 
 def _read(
@@ -77,13 +77,14 @@ def _read(
     old_lexed: Lexed,
     new_text: str,
     where: Mapping[str, tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
     edits: Sequence[Edit],
     behind: int,
 ) -> CaughtUp | None:
-    """The new text read from the old by parsing the new text of each edit alone; None when
-    some piece might read differently inside the whole text."""
+    """The new text read from the old by parsing the new text of each edit alone (`spans`:
+    the old item blocks, in order); None when some piece might read differently inside the
+    whole text."""
     old_items: dict[str, Any] = old_data["items"]
-    spans = sorted(where.values())
     starts = [h.start for h in old_lexed.headers]
     # Outside item blocks a difference must start and end where the lexer saw a line at
     # the top level (a header, a comment line, a block's end): an edit inside a multi-line
